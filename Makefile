@@ -1,0 +1,86 @@
+# evbox: an event-driven initramfs as BusyBox applets.
+#
+#   make setup          install the Debian packages the build and tests need
+#   make [all]          build/busybox from .config (evbox_defconfig if none)
+#   make check          unit tests (testsuite/), ends with "N passed, N failed"
+#   make menuconfig | defconfig | tiny_defconfig | allnoconfig | oldconfig
+#        | olddefconfig | savedefconfig
+#
+# BusyBox, cryptsetup and lvm2 are Debian source packages fetched into
+# build/ by scripts/deps.sh; nothing fetched is committed.
+
+TOP   := $(CURDIR)
+BUILD := $(TOP)/build
+export KCONFIG_CONFIG ?= $(TOP)/.config
+DEFCONFIG ?= configs/evbox_defconfig
+
+KCONFIG = $(TOP)/scripts/kconfig/kconfig.sh $(BUILD) $(TOP)
+
+all: $(BUILD)/busybox
+
+# Setup is separate from the build: the build only stops with a line naming
+# the package to install (scripts/deps.sh), it never installs.
+setup:
+	@scripts/setup.sh
+
+# What a build reads besides BusyBox's pristine tree (whose version is in
+# the deps stamps): when none changed, BusyBox's make (seconds of checking)
+# is not even asked.
+INPUTS = $(wildcard applets/* Config.in scripts/*.sh scripts/kconfig/* $(BUILD)/stamps/*)
+
+$(BUILD)/busybox: $(KCONFIG_CONFIG) $(INPUTS)
+	+@scripts/build.sh $(BUILD) $(TOP) $(KCONFIG_CONFIG) $(BUILD)/obj $@
+
+$(KCONFIG_CONFIG):
+	@echo "evbox: no $(notdir $@) yet, starting from $(DEFCONFIG)"
+	@$(KCONFIG) defconfig $(TOP)/$(DEFCONFIG)
+
+defconfig:
+	@$(KCONFIG) defconfig $(TOP)/$(DEFCONFIG)
+%_defconfig:
+	@$(KCONFIG) defconfig $(TOP)/configs/$@
+allnoconfig allyesconfig alldefconfig oldconfig olddefconfig menuconfig nconfig:
+	@$(KCONFIG) $@
+savedefconfig:
+	@$(KCONFIG) savedefconfig $(TOP)/defconfig
+
+# ---- tests ---------------------------------------------------------------
+# Unit tests run against their own build: evbox_defconfig plus the evtest
+# applet that drives the event core (never in the product's configs).
+CHECK := $(BUILD)/check
+
+$(CHECK)/config: configs/evbox_defconfig configs/check.fragment $(INPUTS)
+	@mkdir -p $(CHECK)
+	@cat configs/evbox_defconfig configs/check.fragment > $(CHECK)/mini.config
+	@KCONFIG_CONFIG=$@ $(KCONFIG) defconfig $(CHECK)/mini.config >/dev/null
+
+$(CHECK)/busybox: $(CHECK)/config $(INPUTS)
+	+@scripts/build.sh $(BUILD) $(TOP) $(CHECK)/config $(CHECK)/obj $@
+
+# Two more builds that the build tests look at: tiny_defconfig, and
+# allnoconfig with only evinit turned on.
+$(BUILD)/tiny/config: configs/tiny_defconfig $(INPUTS)
+	@mkdir -p $(@D)
+	@KCONFIG_CONFIG=$@ $(KCONFIG) defconfig $(TOP)/configs/tiny_defconfig >/dev/null
+$(BUILD)/allno/config: $(INPUTS)
+	@mkdir -p $(@D)
+	@echo CONFIG_EVINIT=y > $(@D)/mini.config
+	@KCONFIG_CONFIG=$@ $(KCONFIG) defconfig $(@D)/mini.config >/dev/null
+$(BUILD)/tiny/busybox $(BUILD)/allno/busybox: %/busybox: %/config $(INPUTS)
+	+@scripts/build.sh $(BUILD) $(TOP) $*/config $*/obj $@
+
+check: unitcheck
+
+unitcheck: $(CHECK)/busybox $(BUILD)/busybox $(BUILD)/tiny/busybox $(BUILD)/allno/busybox
+	@EVBOX_BUILD=$(BUILD) testsuite/runtest $(CHECK)/busybox
+
+clean:
+	@bb=$$(cat $(BUILD)/src/busybox.dir 2>/dev/null) && [ -d "$$bb" ] && \
+		$(MAKE) -s -C "$$bb" O=$(BUILD)/obj clean || true
+	rm -rf $(BUILD)/obj $(BUILD)/check $(BUILD)/tiny $(BUILD)/allno $(BUILD)/busybox
+distclean:
+	rm -rf $(BUILD) .config .config.old defconfig
+
+.PHONY: all setup defconfig savedefconfig check unitcheck clean distclean FORCE \
+	allnoconfig allyesconfig alldefconfig oldconfig olddefconfig menuconfig nconfig
+FORCE:

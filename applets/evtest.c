@@ -1,0 +1,331 @@
+/* vi: set sw=4 ts=4: */
+/*
+ * evtest: drives the event core for the testsuite.  Only the test build
+ * (make check) enables it; it is in no product configuration.
+ *
+ * Licensed under GPLv2, see file LICENSE in the BusyBox source tree.
+ */
+//config:config EVTEST
+//config:	bool "evtest: event core test driver (for make check only)"
+//config:	default n
+//config:	select EVCORE
+//config:	help
+//config:	Subcommands that run one piece of the event core and print what
+//config:	happened, for testsuite/evcore.tests.  Not for images.
+
+//applet:IF_EVTEST(APPLET(evtest, BB_DIR_USR_BIN, BB_SUID_DROP))
+
+//kbuild:lib-$(CONFIG_EVTEST) += evtest.o
+
+//usage:#define evtest_trivial_usage
+//usage:       "timers [-]MS... | signal | child CMD | uevent [-p PORT] [-u UID] [-t] FILE\n"
+//usage:       "	| netlink | coldplug SYSROOT | busd [-u UID] SOCKET"
+//usage:#define evtest_full_usage "\n\n"
+//usage:       "Drive the evbox event core and print what happened\n"
+//usage:     "\n	timers	Arm a timer per MS (-MS: arm, then cancel it); print each"
+//usage:     "\n		as it fires, 'early' if before its deadline"
+//usage:     "\n	signal	Send itself SIGUSR1 and SIGHUP; print them as the loop gets them"
+//usage:     "\n	child	Run CMD with sh -c; print how it ended"
+//usage:     "\n	uevent	Check and parse FILE as a netlink message from PORT/UID"
+//usage:     "\n		(default 0/0), -t: as if truncated"
+//usage:     "\n	netlink	Send a uevent from a user socket to a listening one"
+//usage:     "\n	coldplug	Print the add messages of SYSROOT/devices"
+//usage:     "\n	busd	Serve the bus on SOCKET for peers of UID (default ours)"
+//usage:     "\n		in the background; print its pid"
+
+#include "libbb.h"
+#include "evcore.h"
+#include <linux/netlink.h>
+
+static int pending;
+
+/* ---- timers ---- */
+
+struct named_timer {
+	ev_timer_t t;
+	ev_ms_t due;
+	const char *name;
+};
+
+static void FAST_FUNC timer_fired(ev_timer_t *t)
+{
+	struct named_timer *nt = t->data;
+
+	printf("%s%s\n", nt->name, ev_now() < nt->due ? " early" : "");
+	if (--pending == 0)
+		ev_stop(0);
+}
+
+static int do_timers(char **argv)
+{
+	int n = 0, i;
+	struct named_timer *nt;
+	ev_ms_t now = ev_now();
+
+	while (argv[n])
+		n++;
+	nt = xzalloc(n * sizeof(*nt));
+	for (i = 0; i < n; i++) {
+		const char *a = argv[i];
+		int cancel = (*a == '-');
+
+		nt[i].name = a + cancel;
+		nt[i].due = now + xatou(a + cancel);
+		nt[i].t.cb = timer_fired;
+		nt[i].t.data = &nt[i];
+		ev_timer_at(&nt[i].t, nt[i].due);
+		if (cancel)
+			ev_timer_stop(&nt[i].t);
+		else
+			pending++;
+	}
+	if (!pending)
+		return 0;
+	return ev_run();
+}
+
+/* ---- signals ---- */
+
+static void FAST_FUNC got_signal(int signo)
+{
+	printf("signal %s\n", get_signame(signo));
+	if (--pending == 0)
+		ev_stop(0);
+}
+
+static void FAST_FUNC send_signals(ev_timer_t *t UNUSED_PARAM)
+{
+	kill(getpid(), SIGUSR1);
+	kill(getpid(), SIGHUP);
+}
+
+static int do_signal(void)
+{
+	sigset_t set;
+	ev_timer_t t = { .cb = send_signals };
+	int err;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGHUP);
+	err = ev_signals(&set, got_signal);
+	if (err)
+		bb_error_msg_and_die("signalfd: %s", strerror(-err));
+	pending = 2;
+	/* from inside the loop, so they can only arrive through it */
+	ev_timer_in(&t, 0);
+	return ev_run();
+}
+
+/* ---- children ---- */
+
+static void FAST_FUNC child_done(ev_child_t *c UNUSED_PARAM, int status)
+{
+	if (WIFEXITED(status))
+		printf("exit %d\n", WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		printf("signal %s\n", get_signame(WTERMSIG(status)));
+	ev_stop(0);
+}
+
+static int do_child(char **argv)
+{
+	ev_child_t c = { .cb = child_done };
+	char *args[] = { (char *)"sh", (char *)"-c", argv[0], NULL };
+	pid_t pid;
+
+	if (!argv[0])
+		bb_show_usage();
+	/* an unknown program is an error from ev_spawn, not a child */
+	if (argv[1]) {
+		args[0] = argv[1];
+		args[1] = NULL;
+	}
+	pid = ev_spawn(&c, args, NULL);
+	if (pid < 0) {
+		printf("spawn: %s\n", strerror(-pid));
+		return 0;
+	}
+	return ev_run();
+}
+
+/* ---- uevents ---- */
+
+static void print_uevent(const ev_uevent_t *u)
+{
+	int i;
+
+	printf("%s %s", u->action, u->devpath);
+	for (i = 0; i < u->nkeys; i++) {
+		if (is_prefixed_with(u->key[i], "ACTION=")
+		 || is_prefixed_with(u->key[i], "DEVPATH=")
+		)
+			continue;
+		printf(" %s", u->key[i]);
+	}
+	bb_putchar('\n');
+}
+
+static int do_uevent(char **argv)
+{
+	const char *port_s = "0", *uid_s = "0";
+	unsigned opts;
+	char *buf;
+	size_t len = EV_UEVENT_MAX;
+	ev_uevent_t u;
+	int why;
+
+	opts = getopt32(argv, "^" "p:u:t" "\0" "=1", &port_s, &uid_s);
+	argv += optind;
+	buf = xmalloc_open_read_close(argv[0], &len);
+	why = ev_uevent_check(buf, len, xatou(port_s), xatou(uid_s), opts & 4);
+	if (why == EV_UE_OK)
+		why = ev_uevent_parse(buf, len, &u);
+	if (why != EV_UE_OK) {
+		printf("dropped: %s\n", ev_uevent_why(why));
+		return 0;
+	}
+	print_uevent(&u);
+	return 0;
+}
+
+/* A user process sends a uevent-shaped message straight to our port: the
+ * receive path must drop it, whatever it says. */
+static int do_netlink(void)
+{
+	static const char fake[] = "add@/devices/fake\0ACTION=add\0DEVPATH=/devices/fake\0SUBSYSTEM=block";
+	struct sockaddr_nl sa;
+	socklen_t salen = sizeof(sa);
+	char buf[EV_UEVENT_MAX];
+	struct pollfd pfd;
+	int fd, snd, n, why = 0;
+
+	fd = ev_uevent_open();
+	if (fd < 0)
+		bb_error_msg_and_die("netlink: %s", strerror(-fd));
+	if (getsockname(fd, (struct sockaddr *)&sa, &salen) < 0)
+		bb_simple_perror_msg_and_die("getsockname");
+	snd = xsocket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
+	sa.nl_groups = 0;	/* unicast to the listener's port */
+	if (sendto(snd, fake, sizeof(fake), 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		bb_simple_perror_msg_and_die("sendto");
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	/* The kernel's own uevents may arrive too: take messages until ours,
+	 * which is the only one from a non-kernel port. */
+	for (;;) {
+		if (poll(&pfd, 1, 5000) <= 0)
+			bb_simple_error_msg_and_die("netlink: our message never arrived");
+		n = ev_uevent_recv(fd, buf, sizeof(buf), &why);
+		if (n == 0 && why == EV_UE_NOT_KERNEL) {
+			printf("dropped: %s\n", ev_uevent_why(why));
+			return 0;
+		}
+		if (n < 0 && n != -EAGAIN)
+			bb_error_msg_and_die("netlink: %s", strerror(-n));
+	}
+}
+
+static void FAST_FUNC coldplugged(ev_uevent_t *u, void *ctx UNUSED_PARAM)
+{
+	print_uevent(u);
+}
+
+static int do_coldplug(char **argv)
+{
+	int n;
+
+	if (!argv[0])
+		bb_show_usage();
+	n = ev_coldplug(argv[0], coldplugged, NULL);
+	if (n < 0)
+		bb_error_msg_and_die("%s/devices: %s", argv[0], strerror(-n));
+	printf("%d devices\n", n);
+	return 0;
+}
+
+/* ---- the bus ---- */
+
+static void FAST_FUNC bus_warn(const char *msg)
+{
+	bb_error_msg("%s", msg);
+}
+
+static void FAST_FUNC bus_request(ev_bus_client_t *c, char **argv)
+{
+	ev_msg_t m;
+
+	if (strcmp(argv[0], "status") == 0) {
+		ev_msg_init(&m, "ok");
+		ev_msg_addf(&m, "clients=%u", ev_bus_clients());
+		ev_msg_addf(&m, "events=%u", ev_bus_history());
+	} else {
+		ev_msg_init(&m, "error");
+		ev_msg_add(&m, "unknown verb");
+	}
+	ev_bus_reply(c, &m);
+}
+
+static void FAST_FUNC busd_signal(int signo UNUSED_PARAM)
+{
+	ev_stop(0);
+}
+
+static int do_busd(char **argv)
+{
+	static const ev_bus_hooks_t hooks = {
+		.request = bus_request,
+		.warn = bus_warn,
+	};
+	const char *uid_s = NULL;
+	sigset_t set;
+	uid_t uid;
+	pid_t pid;
+	int err;
+
+	getopt32(argv, "^" "u:" "\0" "=1", &uid_s);
+	argv += optind;
+	uid = uid_s ? xatou(uid_s) : geteuid();
+	err = ev_bus_listen(argv[0], uid, &hooks);
+	if (err)
+		bb_error_msg_and_die("%s: %s", argv[0], strerror(-err));
+	/* listening before the parent returns: no race for the tests */
+	pid = xfork();
+	if (pid) {
+		printf("%d\n", (int)pid);
+		return 0;
+	}
+	/* let $(evtest busd) end: only the parent's stdout is the answer */
+	xmove_fd(xopen(bb_dev_null, O_WRONLY), STDOUT_FILENO);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	ev_signals(&set, busd_signal);
+	err = ev_run();
+	ev_bus_close();
+	return err;
+}
+
+int evtest_main(int argc, char **argv) MAIN_EXTERNALLY_VISIBLE;
+int evtest_main(int argc UNUSED_PARAM, char **argv)
+{
+	static const char cmds[] ALIGN1 =
+		"timers\0" "signal\0" "child\0" "uevent\0"
+		"netlink\0" "coldplug\0" "busd\0";
+	int rc;
+
+	if (!argv[1])
+		bb_show_usage();
+	switch (index_in_strings(cmds, argv[1])) {
+	case 0: rc = do_timers(argv + 2); break;
+	case 1: rc = do_signal(); break;
+	case 2: rc = do_child(argv + 2); break;
+	case 3: rc = do_uevent(argv + 1); break;
+	case 4: rc = do_netlink(); break;
+	case 5: rc = do_coldplug(argv + 2); break;
+	case 6: rc = do_busd(argv + 1); break;
+	default: bb_show_usage();
+	}
+	fflush_all();
+	return rc;
+}

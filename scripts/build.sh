@@ -1,0 +1,35 @@
+#!/bin/sh
+# Builds one static BusyBox with the evbox applets:
+#   build.sh BUILD TOP CONFIG OBJDIR OUT
+# CONFIG is a complete kconfig file (normally $TOP/.config).  The libraries
+# an applet needs are fetched and built only when that applet is enabled
+# (scripts/deps.sh), and handed to BusyBox's link as CONFIG_EXTRA_LDLIBS.
+set -eu
+build=$1 top=$2 config=$3 obj=$4 out=$5
+
+[ -f "$config" ] || { echo "build: no configuration $config (make defconfig)" >&2; exit 1; }
+mkdir -p "$obj"
+KCONFIG_CONFIG=$config "$top/scripts/kconfig/kconfig.sh" "$build" "$top" sync "$obj"
+bb=$(cat "$build/src/busybox.dir")
+
+on() { grep -q "^CONFIG_$1=y" "$obj/.config"; }
+# Their value in the user's configuration, to which ours are added.
+cfgstr() { sed -n "s/^CONFIG_$1=\"\(.*\)\"$/\1/p" "$obj/.config"; }
+
+comps= libs=
+if on EVCRYPT; then comps="cryptsetup"; fi
+if on EVLVM || on EVCRYPT; then comps="$comps devmapper"; fi
+if [ -n "$comps" ]; then
+	"$top/scripts/deps.sh" "$build" $comps
+	for c in $comps; do libs="$libs $(cat "$build/deps/ldlibs-$c")"; done
+	# One copy of each name; trylink puts them in one --start-group.
+	libs=$(printf '%s\n' $libs | awk '!seen[$0]++' | tr '\n' ' ')
+fi
+
+make -C "$bb" O="$obj" \
+	CONFIG_EXTRA_CFLAGS="$(cfgstr EXTRA_CFLAGS) -I$build/deps/include" \
+	CONFIG_EXTRA_LDFLAGS="$(cfgstr EXTRA_LDFLAGS) -L$build/deps/lib" \
+	CONFIG_EXTRA_LDLIBS="$(cfgstr EXTRA_LDLIBS) $libs" \
+	busybox
+cmp -s "$obj/busybox" "$out" 2>/dev/null || { cp "$obj/busybox" "$out.new" && mv "$out.new" "$out"; }
+touch "$out"	# for make: up to date with its inputs, changed or not

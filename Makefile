@@ -84,3 +84,7 @@ distclean:
 .PHONY: all setup defconfig savedefconfig check unitcheck clean distclean FORCE \
 	allnoconfig allyesconfig alldefconfig oldconfig olddefconfig menuconfig nconfig
 FORCE:
+
+# The builds share one BusyBox source tree and build/deps: one at a time
+# (each is parallel inside).
+.NOTPARALLEL:

@@ -329,9 +329,10 @@ static void request(ev_bus_client_t *c, char **argv, int argc)
 				return;
 			}
 		}
+		/* the owner publishes it when it handles it, in its order */
 		if (bus.hooks && bus.hooks->emit)
 			err = bus.hooks->emit(argv + 1);
-		if (!err)
+		else
 			err = ev_bus_publish(argv + 1);
 		reply(c, err ? "error" : "ok", err ? strerror(-err) : NULL);
 	} else if (strcmp(argv[0], "subscribe") == 0) {

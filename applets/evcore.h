@@ -76,6 +76,10 @@ void ev_orphans(void (*orphan)(pid_t pid, int status) FAST_FUNC) FAST_FUNC;
 /* Start ARGV (argv[0] a path or a name in $PATH) with signals unblocked
  * and the loop's fds closed; watch it with C.  Returns pid or -errno. */
 pid_t ev_spawn(ev_child_t *c, char **argv, char **envp) FAST_FUNC;
+/* The same with CHILD(ARG) run in the child, with signals unblocked: it
+ * sets the child up and execs; what it returns is the errno of a failed
+ * exec, which the parent gets back as -errno. */
+pid_t ev_spawn_fn(ev_child_t *c, int (*child)(void *arg), void *arg) FAST_FUNC;
 
 /* Wait for and dispatch events until ev_stop(); returns its code. */
 int ev_run(void) FAST_FUNC;
@@ -183,8 +187,9 @@ int ev_bus_recv(int fd, ev_msg_t *m) FAST_FUNC;
  * the queue.  Other verbs go to the owner's hook. */
 typedef struct ev_bus_client ev_bus_client_t;
 typedef struct ev_bus_hooks {
-	/* an event from a client, before it is published; return 0 to
-	 * publish it, or -errno to refuse it (the client gets the error) */
+	/* an event from a client: the owner queues it and publishes it
+	 * (ev_bus_publish) when it handles it; return 0, or -errno to
+	 * refuse it (the client gets the error).  NULL: publish at once. */
 	int (*emit)(char **event) FAST_FUNC;
 	/* any other verb; reply with ev_bus_reply(); NULL: "unknown verb" */
 	void (*request)(ev_bus_client_t *c, char **argv) FAST_FUNC;

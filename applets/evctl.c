@@ -19,7 +19,7 @@
 
 //usage:#define evctl_trivial_usage
 //usage:       "[-s SOCKET] emit EVENT [KEY=VALUE]... | watch [-n N] [PATTERN]... | status\n"
-//usage:       "	| timeout pause|resume | log MESSAGE"
+//usage:       "	| timeout pause|resume | log MESSAGE | reload | analyze [LOG]"
 //usage:#define evctl_full_usage "\n\n"
 //usage:       "Talk to evinit's bus\n"
 //usage:     "\n	-s SOCKET	Bus socket (default $EVBUS or /run/evinit/bus)"
@@ -29,6 +29,10 @@
 //usage:     "\n	status		Jobs, devices and waits, as evinit sees them"
 //usage:     "\n	timeout		Pause or resume the root device deadline"
 //usage:     "\n	log		Add MESSAGE to the boot log"
+//usage:     "\n	reload		Load job files added since the boot began"
+//usage:     "\n	analyze		The boot timeline from evinit's log (default"
+//usage:     "\n			/run/initramfs/evinit.log): when each job started"
+//usage:     "\n			and stopped, when each device appeared"
 
 #include "libbb.h"
 #include "evcore.h"
@@ -65,6 +69,90 @@ static int recv_msg(int fd, ev_msg_t *m, char **argv)
 	return n;
 }
 
+/* ---- analyze: the timeline, from the log alone (no bus needed, so it
+ * works after the switch too, from /run/initramfs/evinit.log) ---- */
+
+typedef struct span {
+	struct span *next;
+	char *name;
+	unsigned start, running, stop;	/* ms; 0: not seen */
+} span_t;
+
+static unsigned stamp(const char *line)
+{
+	unsigned s, ms;
+
+	return sscanf(line, "[%u.%u]", &s, &ms) == 2 ? s * 1000 + ms : 0;
+}
+
+static span_t *span_get(span_t **list, const char *name, unsigned len)
+{
+	span_t *sp, **pp;
+
+	for (pp = list; (sp = *pp) != NULL; pp = &sp->next)
+		if (strlen(sp->name) == len && strncmp(sp->name, name, len) == 0)
+			return sp;
+	sp = xzalloc(sizeof(*sp));
+	sp->name = xstrndup(name, len);
+	*pp = sp;
+	return sp;
+}
+
+static int analyze(const char *file)
+{
+	FILE *f = xfopen_for_read(file);
+	span_t *jobs = NULL, *sp;
+	unsigned first = 0, last = 0;
+	char *line;
+
+	printf("%9s %9s  %s\n", "at (s)", "took (s)", "what");
+	while ((line = xmalloc_fgetline(f)) != NULL) {
+		unsigned t = stamp(line);
+		char *text = strstr(line, "] "), *arrow;
+
+		if (!t || !text) {
+			free(line);
+			continue;
+		}
+		text += 2;
+		if (!first)
+			first = t;
+		last = t;
+		/* "job NAME: FROM -> TO" */
+		if (is_prefixed_with(text, "job ") && (arrow = strstr(text, " -> ")) != NULL) {
+			char *colon = strstr(text, ": ");
+			if (colon && colon < arrow) {
+				sp = span_get(&jobs, text + 4, colon - (text + 4));
+				if (strcmp(arrow + 4, "starting") == 0 && !sp->start)
+					sp->start = t;
+				else if (strcmp(arrow + 4, "running") == 0)
+					sp->running = t;
+				else if (strcmp(arrow + 4, "waiting") == 0)
+					sp->stop = t;
+			}
+		} else if (is_prefixed_with(text, "event block-device-added ")
+			|| is_prefixed_with(text, "event net-device-added ")
+			|| is_prefixed_with(text, "event mounted ")
+			|| is_prefixed_with(text, "event switch-root")
+			|| is_prefixed_with(text, "event rescue")
+			|| strstr(text, "error: ")
+		) {
+			printf("%9.3f %9s  %s\n", t / 1000.0, "", text);
+		}
+		free(line);
+	}
+	fclose(f);
+	for (sp = jobs; sp; sp = sp->next) {
+		unsigned end = sp->stop ? sp->stop : last;
+		printf("%9.3f %9.3f  job %s%s\n", sp->start / 1000.0,
+				(end - sp->start) / 1000.0, sp->name,
+				sp->stop ? "" : " (still running)");
+	}
+	if (first)
+		printf("%9.3f %9.3f  evinit, first to last line\n", first / 1000.0, (last - first) / 1000.0);
+	return EXIT_SUCCESS;
+}
+
 int evctl_main(int argc, char **argv) MAIN_EXTERNALLY_VISIBLE;
 int evctl_main(int argc UNUSED_PARAM, char **argv)
 {
@@ -76,6 +164,8 @@ int evctl_main(int argc UNUSED_PARAM, char **argv)
 
 	getopt32(argv, "^+" "s:" "\0" "-1", &sock);
 	argv += optind;
+	if (strcmp(argv[0], "analyze") == 0)
+		return analyze(argv[1] ? argv[1] : "/run/initramfs/evinit.log");
 	watch = strcmp(argv[0], "watch") == 0;
 	if (watch) {
 		/* options after the verb: watch -n N */

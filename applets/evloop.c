@@ -190,7 +190,7 @@ void FAST_FUNC ev_orphans(void (*orphan)(pid_t pid, int status) FAST_FUNC)
 	evl.orphan = orphan;
 }
 
-pid_t FAST_FUNC ev_spawn(ev_child_t *c, char **argv, char **envp)
+pid_t FAST_FUNC ev_spawn_fn(ev_child_t *c, int (*child)(void *arg), void *arg)
 {
 	sigset_t none;
 	int pfd[2], err = 0;
@@ -210,10 +210,10 @@ pid_t FAST_FUNC ev_spawn(ev_child_t *c, char **argv, char **envp)
 		return err;
 	}
 	if (pid == 0) {
+		die_func = NULL;	/* the child dies as itself */
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
-		execvpe(argv[0], argv, envp ? envp : environ);
-		err = errno;
+		err = child(arg);	/* returns only when exec failed */
 		if (write(pfd[1], &err, sizeof(err)) < 0)
 			_exit(127);
 		_exit(127);
@@ -221,7 +221,6 @@ pid_t FAST_FUNC ev_spawn(ev_child_t *c, char **argv, char **envp)
 	close(pfd[1]);
 	if (safe_read(pfd[0], &err, sizeof(err)) == sizeof(err)) {
 		close(pfd[0]);
-		/* reaped by the loop as an orphan-less, unwatched child */
 		waitpid(pid, NULL, 0);
 		return -err;
 	}
@@ -229,6 +228,25 @@ pid_t FAST_FUNC ev_spawn(ev_child_t *c, char **argv, char **envp)
 	c->pid = pid;
 	ev_child_add(c);
 	return pid;
+}
+
+struct spawn_args {
+	char **argv, **envp;
+};
+
+static int exec_args(void *arg)
+{
+	struct spawn_args *a = arg;
+
+	execvpe(a->argv[0], a->argv, a->envp ? a->envp : environ);
+	return errno;
+}
+
+pid_t FAST_FUNC ev_spawn(ev_child_t *c, char **argv, char **envp)
+{
+	struct spawn_args a = { argv, envp };
+
+	return ev_spawn_fn(c, exec_args, &a);
 }
 
 /* ---- the wait point ---- */

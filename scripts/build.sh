@@ -26,7 +26,12 @@ if [ -n "$comps" ]; then
 	libs=$(printf '%s\n' $libs | awk '!seen[$0]++' | tr '\n' ' ')
 fi
 
-make -C "$bb" O="$obj" \
+# Parallel inside BusyBox's build, even when our make runs serially.
+case ${MAKEFLAGS-} in
+*-j*|*jobserver*) par= ;;
+*) par=-j$(nproc) ;;
+esac
+make $par -C "$bb" O="$obj" \
 	CONFIG_EXTRA_CFLAGS="$(cfgstr EXTRA_CFLAGS) -I$build/deps/include" \
 	CONFIG_EXTRA_LDFLAGS="$(cfgstr EXTRA_LDFLAGS) -L$build/deps/lib" \
 	CONFIG_EXTRA_LDLIBS="$(cfgstr EXTRA_LDLIBS) $libs" \

@@ -7,7 +7,9 @@
 # (add 2>&1 to the command to compare errors too) with EXPECTED, where
 # printf %b escapes (\n, \t, \0NNN) are understood.  Each result is one line
 # in $RESULTS; runtest counts them.  A command gets $TEST_TIMEOUT seconds
-# (default 60): a hang is a failure, not a stuck `make check`.
+# (default 60): a hang is a failure, not a stuck `make check`.  The
+# command runs in a new sh: shell functions it needs go in a file named by
+# $TEST_LIB, which is sourced first.
 
 : "${TEST_TIMEOUT:=60}"
 
@@ -20,7 +22,7 @@ testing()
 	fi
 	printf '%s' "$4" > input
 	printf '%b' "$3" > expected
-	printf '%s' "$5" | timeout "$TEST_TIMEOUT" sh -c "$2" > actual
+	printf '%s' "$5" | timeout "$TEST_TIMEOUT" sh -c ". \"\${TEST_LIB:-/dev/null}\"; $2" > actual
 	rc=$?
 	if [ $rc -eq 124 ]; then
 		echo "FAIL: $1 (timed out after ${TEST_TIMEOUT}s)"

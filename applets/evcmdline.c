@@ -1,0 +1,137 @@
+/* vi: set sw=4 ts=4: */
+/*
+ * evinit: the kernel command line.  The standard parameters and dracut's
+ * rd.* family are read into ev_cmdline; every parameter also reaches the
+ * jobs' environment (rd.luks.uuid=X as rd_luks_uuid=X).  Unknown ones are
+ * ignored; values that make no sense are named in a warning.
+ *
+ * Licensed under GPLv2, see file LICENSE in the BusyBox source tree.
+ */
+//kbuild:lib-$(CONFIG_EVINIT) += evcmdline.o
+
+#include "libbb.h"
+#include "evinit.h"
+
+ev_cmdline_t ev_cmdline = { .ro = -1, .rootdelay = -1, .shell = 1 };
+
+static const char params[] ALIGN1 =
+	"root\0" "rootfstype\0" "rootflags\0" "init\0" "break\0" "rd.break\0"
+	"panic\0" "ro\0" "rw\0" "rootwait\0" "quiet\0" "debug\0" "rd.debug\0"
+	"rootdelay\0" "rd.timeout\0" "rd.shell\0";
+enum {
+	P_ROOT, P_ROOTFSTYPE, P_ROOTFLAGS, P_INIT, P_BREAK, P_RD_BREAK,
+	P_PANIC, P_RO, P_RW, P_ROOTWAIT, P_QUIET, P_DEBUG, P_RD_DEBUG,
+	P_ROOTDELAY, P_RD_TIMEOUT, P_RD_SHELL,
+};
+
+/* A number of seconds, or a warning naming the parameter. */
+static int seconds(const char *key, const char *val)
+{
+	unsigned v = bb_strtou(val ? val : "", NULL, 10);
+
+	if (errno || v > 24 * 3600) {
+		ev_warn("ignoring %s=%s: not a number of seconds", key, val ? val : "");
+		return -1;
+	}
+	return v;
+}
+
+/* 0/1 for rd.shell=, rd.luks= and their kind; a bare flag is 1. */
+static int boolean(const char *key, const char *val)
+{
+	if (!val || strcmp(val, "1") == 0 || strcmp(val, "yes") == 0)
+		return 1;
+	if (strcmp(val, "0") == 0 || strcmp(val, "no") == 0)
+		return 0;
+	ev_warn("ignoring %s=%s: not 0 or 1", key, val);
+	return 1;
+}
+
+static void add_env(char ***envp, unsigned *n, const char *key, const char *val)
+{
+	char **env = realloc(*envp, (*n + 2) * sizeof(env[0]));
+	char *kv, *p;
+
+	if (!env)
+		return;
+	*envp = env;
+	kv = xasprintf("%s=%s", key, val ? val : "1");
+	for (p = kv; *p != '='; p++)
+		if (*p == '.' || *p == '-')
+			*p = '_';
+	env[(*n)++] = kv;
+	env[*n] = NULL;
+}
+
+void FAST_FUNC ev_cmdline_parse(char *text)
+{
+	ev_cmdline_t *c = &ev_cmdline;
+	unsigned nenv = 0;
+	char *p = text;
+
+	while (*(p = skip_whitespace(p))) {
+		char *key = p, *val = NULL, *w = p;
+		int quoted = 0;
+
+		/* one word; "..." may hold spaces, the quotes are dropped */
+		for (; *p && (quoted || !isspace(*p)); p++) {
+			if (*p == '"')
+				quoted = !quoted;
+			else
+				*w++ = *p;
+		}
+		if (*p)
+			p++;
+		*w = '\0';
+		val = strchr(key, '=');
+		if (val)
+			*val++ = '\0';
+		/* "--": the rest is for init */
+		if (strcmp(key, "--") == 0)
+			break;
+
+		switch (index_in_strings(params, key)) {
+		case P_ROOT:		c->root = val; break;
+		case P_ROOTFSTYPE:	c->rootfstype = val; break;
+		case P_ROOTFLAGS:	c->rootflags = val; break;
+		case P_INIT:		c->init = val; break;
+		case P_BREAK:
+		case P_RD_BREAK:	c->brk = val ? val : (char *)"premount"; break;
+		case P_PANIC:		c->panic = val; break;
+		case P_RO:		c->ro = 1; break;
+		case P_RW:		c->ro = 0; break;
+		case P_ROOTWAIT:	c->rootwait = 1; break;
+		case P_QUIET:		c->quiet = 1; break;
+		case P_DEBUG:
+		case P_RD_DEBUG:	c->debug = 1; break;
+		case P_ROOTDELAY:
+		case P_RD_TIMEOUT:	c->rootdelay = seconds(key, val); break;
+		case P_RD_SHELL:	c->shell = boolean(key, val); break;
+		}
+		add_env(&c->env, &nenv, key, val);
+	}
+	if (c->root && !*c->root) {
+		ev_warn("ignoring an empty root=");
+		c->root = NULL;
+	}
+	if (c->init && c->init[0] != '/') {
+		ev_warn("ignoring init=%s: not an absolute path", c->init);
+		c->init = NULL;
+	}
+}
+
+int FAST_FUNC ev_cmdline_break(const char *stage)
+{
+	const char *b = ev_cmdline.brk;
+	unsigned len = strlen(stage);
+
+	/* break=premount, break=top,bottom */
+	while (b && *b) {
+		if (strncmp(b, stage, len) == 0 && (b[len] == ',' || b[len] == '\0'))
+			return 1;
+		b = strchr(b, ',');
+		if (b)
+			b++;
+	}
+	return 0;
+}

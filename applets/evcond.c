@@ -233,7 +233,6 @@ static void *oom(struct parser *ps)
 	return perr(ps, ps->p, "out of memory near '%s'", ps->p, strcspn(ps->p, " \t\n"));
 }
 
-
 /* The next token, without taking it. */
 static int peek(struct parser *ps, struct token *t)
 {

@@ -530,11 +530,6 @@ static void reached_stopped(inst_t *in)
 	}
 	inst_free(in);
 	kick();		/* the queue runs, and says when all is idle */
-	if (en.all_stopped && ev_engine_idle()) {
-		void (*cb)(void) FAST_FUNC = en.all_stopped;
-		en.all_stopped = NULL;
-		cb();
-	}
 }
 
 /* Move IN on toward its goal; called when whatever it waited for is done:
@@ -742,8 +737,15 @@ static void FAST_FUNC run_queue(ev_timer_t *t UNUSED_PARAM)
 		if (q->blockers == 0)
 			finish(q);
 	}
-	if (ev_engine_idle())
-		ev_hook_idle();
+	if (ev_engine_idle()) {
+		void (*cb)(void) FAST_FUNC = en.all_stopped;
+
+		en.all_stopped = NULL;
+		if (cb)
+			cb();		/* ev_engine_stop_all() is done */
+		else
+			ev_hook_idle();
+	}
 }
 
 /* ---- loading ---- */

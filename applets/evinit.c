@@ -85,6 +85,8 @@ static int shell_setup(void *arg UNUSED_PARAM)
 				close(fd);
 		}
 	}
+	else if (chdir(ev_root) < 0)	/* test mode: where the jobs are */
+		return errno;
 	setenv("PS1", "(evbox) # ", 1);
 	execv(bb_busybox_exec_path, argv);
 	return errno;

@@ -31,9 +31,10 @@ enum {
 	S_DESCRIPTION, S_START, S_STOP, S_TASK, S_INSTANCE, S_ENV,
 	S_CONSOLE, S_RESPAWN, S_KILL, S_KEEP, S_CRITICAL,
 	S_PRE_START, S_EXEC, S_SCRIPT, S_POST_STOP,
-	S_IGNORED, S_NORMAL = S_IGNORED + 7,
-	/* a bit of "seen" that is no stanza's */
-	SEEN_LIMIT = 31,
+	S_AUTHOR, S_VERSION, S_EMITS, S_USAGE, S_EXPECT, S_NICE,
+	S_OOM, S_NORMAL, S_EXPORT,
+	S_IGNORED = S_AUTHOR,
+	SEEN_LIMIT,	/* a bit of "seen" for "respawn limit" */
 };
 
 struct jp {
@@ -117,18 +118,20 @@ static int end_of_line(struct jp *jp)
 	return 0;
 }
 
-/* The next word must be WANT. */
-static int keyword(struct jp *jp, const char *kw, const char *want)
+/* The next word must be one of LIST (NUL-separated), which WHAT names
+ * for messages.  Returns its index. */
+static int keyword(struct jp *jp, const char *kw, const char *list, const char *what)
 {
 	const char *s, *e;
-	char fmt[48];
+	char fmt[64];
 	int r = word(jp, &s, &e);
+	int i;
 
 	if (r < 0)
 		return r;
-	if (r && (size_t)(e - s) == strlen(want) && memcmp(s, want, e - s) == 0)
-		return 0;
-	sprintf(fmt, r ? "expected '%s', not '%%s'" : "expected '%s' after '%%s'", want);
+	if (r && (i = ev_word_index(list, s, e - s)) >= 0)
+		return i;
+	snprintf(fmt, sizeof(fmt), r ? "expected %s, not '%%s'" : "expected %s after '%%s'", what);
 	return fail(jp, r ? s : kw, fmt);
 }
 
@@ -209,7 +212,7 @@ static int set_cond(struct jp *jp, ev_cond_t **c, const char *kw)
 	char msg[160];
 	unsigned n;
 
-	if (keyword(jp, kw, "on") < 0)
+	if (keyword(jp, kw, "on\0", "'on'") < 0)
 		return -1;
 	p = jp->p;
 	*c = ev_cond_parse_job(&p, stanzas, on, msg, sizeof(msg));
@@ -271,20 +274,18 @@ static int set_proc(struct jp *jp, ev_proc_t *pr, const char *kw, int script)
 	if (script) {
 		if (end_of_line(jp) < 0)
 			return -1;
-		p = s = jp->p + (*jp->p == '\n');
-		while (*jp->p && !is_end_script(p)) {
-			p = strchr(p, '\n');
-			if (!p)
-				break;
-			p++;
+		/* P: the end of each line, until the next one is "end script" */
+		s = jp->p + 1;
+		for (p = jp->p; *p; p = strchrnul(p + 1, '\n')) {
+			if (is_end_script(p + 1)) {
+				pr->script = strndup(s, p + 1 - s);
+				if (!pr->script)
+					return oom(jp, kw);
+				jp->p = strchrnul(p + 1, '\n');
+				return 0;
+			}
 		}
-		if (!*jp->p || !p)
-			return fail(jp, kw, "'%s' without 'end script'");
-		pr->script = strndup(s, p - s);
-		if (!pr->script)
-			return oom(jp, kw);
-		jp->p = strchrnul(p, '\n');
-		return 0;
+		return fail(jp, kw, "'%s' without 'end script'");
 	}
 	if (rest(jp, &s, &e) < 0)
 		return -1;
@@ -311,17 +312,10 @@ static int set_proc(struct jp *jp, ev_proc_t *pr, const char *kw, int script)
 /* pre-start / post-stop: "exec CMD" or "script". */
 static int set_hook(struct jp *jp, ev_proc_t *pr, const char *kw)
 {
-	const char *s, *e;
-	int r = word(jp, &s, &e);
-	int i;
+	const char *w = ev_skip_blanks(jp->p);
+	int i = keyword(jp, kw, "exec\0" "script\0", "'exec' or 'script'");
 
-	if (r < 0)
-		return r;
-	i = r ? ev_word_index("exec\0" "script\0", s, e - s) : -1;
-	if (i < 0)
-		return fail(jp, r ? s : kw, r ? "expected 'exec' or 'script', not '%s'"
-				: "expected 'exec' or 'script' after '%s'");
-	return set_proc(jp, pr, s, i);
+	return i < 0 ? i : set_proc(jp, pr, w, i);
 }
 
 static int stanza(struct jp *jp, ev_jobdef_t *j, const char *kw)
@@ -365,19 +359,16 @@ static int stanza(struct jp *jp, ev_jobdef_t *j, const char *kw)
 		r = set_env(jp, j, kw);
 		break;
 	case S_CONSOLE:
-		r = word(jp, &s, &e);
-		i = r > 0 ? ev_word_index("none\0" "output\0" "log\0", s, e - s) : -1;
-		if (i < 0)
-			return r < 0 ? r : fail(jp, r ? s : kw, r
-				? "expected 'output', 'none' or 'log', not '%s'"
-				: "expected 'output', 'none' or 'log' after '%s'");
-		j->console = i;
+		/* in the order of EV_CONSOLE_* */
+		r = keyword(jp, kw, "none\0" "output\0" "log\0", "'output', 'none' or 'log'");
+		if (r >= 0)
+			j->console = r;
 		break;
 	case S_RESPAWN:
 		r = set_respawn(jp, j, kw);
 		break;
 	case S_KILL:
-		r = keyword(jp, kw, "timeout");
+		r = keyword(jp, kw, "timeout\0", "'timeout'");
 		if (r == 0)
 			r = number(jp, ev_skip_blanks(kw + 4), &j->kill_timeout);
 		break;
@@ -400,7 +391,7 @@ static int stanza(struct jp *jp, ev_jobdef_t *j, const char *kw)
 		r = set_hook(jp, &j->post_stop, kw);
 		break;
 	default:
-		if (i == S_NORMAL && keyword(jp, kw, "exit") < 0)
+		if (i == S_NORMAL && keyword(jp, kw, "exit\0", "'exit'") < 0)
 			return -1;
 		r = rest(jp, &s, &e);
 		if (r == 0 && jp->warn) {

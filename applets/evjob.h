@@ -26,12 +26,11 @@ PUSH_AND_SET_FUNCTION_VISIBILITY_TO_HIDDEN
  * Positional GLOBs come first and match the values of ev[1], ev[2]...;
  * a KEY the event lacks matches neither KEY= nor KEY!=.  Values may be
  * quoted ("..." or '...': quotes group, a quoted glob is still a glob);
- * a backslash escapes the next character (and is
- * kept for fnmatch); $VAR and ${VAR} are expanded from the job's
- * environment at match time, as literal text.  Newlines are blanks inside
- * parentheses and after "and"/"or"; a line that starts with "and"/"or"
- * continues the condition; "#" at the start of a word comments to the end
- * of the line. */
+ * a backslash escapes the next character (and is kept for fnmatch); $VAR
+ * and ${VAR} are expanded from the job's environment at match time, as
+ * literal text.  Newlines are blanks inside parentheses and after
+ * "and"/"or"; a line that starts with "and"/"or" continues the condition;
+ * "#" at the start of a word comments to the end of the line. */
 typedef struct ev_cond ev_cond_t;
 
 /* Parse TEXT.  On error: NULL, *COL (0-based offset into TEXT) and ERR say
@@ -88,7 +87,6 @@ int ev_errf(char *err, unsigned errlen, const char *fmt, const char *w, size_t l
  * *PP is just past its last word; on error, at the offending one. */
 ev_cond_t *ev_cond_parse_job(const char **pp, const char *stanzas, const char *after,
 		char *err, unsigned errlen) FAST_FUNC;
-
 
 /* ---- job files (evjob.c) ------------------------------------------------ */
 

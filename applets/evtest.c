@@ -19,7 +19,9 @@
 
 //usage:#define evtest_trivial_usage
 //usage:       "timers [-]MS... | signal | child CMD | uevent [-p PORT] [-u UID] [-t] FILE\n"
-//usage:       "	| netlink | coldplug SYSROOT | busd [-u UID] SOCKET"
+//usage:       "	| netlink | coldplug SYSROOT | busd [-u UID] SOCKET\n"
+//usage:       "	| jobs [-s] FILE... | jobs [-s] -d DIR\n"
+//usage:       "	| cond [-m] [-e K=V]... [-i TEMPLATE] EXPR [NAME[,K=V]...]..."
 //usage:#define evtest_full_usage "\n\n"
 //usage:       "Drive the evbox event core and print what happened\n"
 //usage:     "\n	timers	Arm a timer per MS (-MS: arm, then cancel it); print each"
@@ -32,9 +34,16 @@
 //usage:     "\n	coldplug	Print the add messages of SYSROOT/devices"
 //usage:     "\n	busd	Serve the bus on SOCKET for peers of UID (default ours)"
 //usage:     "\n		in the background; print its pid"
+//usage:     "\n	jobs	Parse job FILEs (-d: every DIR/*.conf) and print them;"
+//usage:     "\n		-s: with script bodies"
+//usage:     "\n	cond	Parse the condition EXPR, offer it each event in turn and"
+//usage:     "\n		print whether it is true, then the environment it gives"
+//usage:     "\n		(-e K=V: the job's, for \\$K; -i: the instance name it gives;"
+//usage:     "\n		-m: whether each event is mentioned)"
 
 #include "libbb.h"
 #include "evcore.h"
+#include "evjob.h"
 #include <linux/netlink.h>
 
 static int pending;
@@ -306,12 +315,184 @@ static int do_busd(char **argv)
 	return err;
 }
 
+/* ---- job files and conditions ---- */
+
+static void FAST_FUNC job_warn(const char *msg)
+{
+	fflush_all();	/* in order with what stdout says */
+	bb_error_msg("%s", msg);
+}
+
+static void print_cond(const char *what, const ev_cond_t *c)
+{
+	printf("%s: ", what);
+	if (c)
+		ev_cond_print(c, stdout);
+	else
+		bb_putchar('-');
+	bb_putchar('\n');
+}
+
+static void print_proc(const char *what, const ev_proc_t *p, int bodies)
+{
+	const char *s;
+	unsigned n = 0;
+
+	if (p->exec) {
+		printf("%s: exec: %s\n", what, p->exec);
+	} else if (p->script) {
+		for (s = p->script; *s; s++)
+			n += (*s == '\n');
+		printf("%s: script: %u lines\n", what, n);
+		if (bodies)
+			fputs(p->script, stdout);
+	} else {
+		printf("%s: -\n", what);
+	}
+}
+
+static void print_job(const ev_jobdef_t *j, int bodies)
+{
+	static const char consoles[] ALIGN1 = "none\0" "output\0" "log\0";
+	char **e;
+
+	printf("job: %s\n", j->name);
+	printf("description: %s\n", j->description ? j->description : "-");
+	print_cond("start on", j->start_on);
+	print_cond("stop on", j->stop_on);
+	printf("task: %s\n", j->task ? "yes" : "no");
+	printf("respawn: %s\n", j->respawn ? "yes" : "no");
+	if (j->respawn_limit)
+		printf("respawn limit: %u %u\n", j->respawn_limit, j->respawn_interval);
+	else
+		printf("respawn limit: unlimited\n");
+	printf("keep: %s\n", j->keep ? "yes" : "no");
+	printf("critical: %s\n", j->critical ? "yes" : "no");
+	printf("console: %s\n", nth_string(consoles, j->console));
+	printf("kill timeout: %u\n", j->kill_timeout);
+	printf("instance: %s\n", j->instance ? j->instance : "-");
+	for (e = j->env; *e; e++)
+		printf("env: %s\n", *e);
+	print_proc("pre-start", &j->pre_start, bodies);
+	print_proc("main", &j->main, bodies);
+	print_proc("post-stop", &j->post_stop, bodies);
+}
+
+static int do_jobs(char **argv)
+{
+	ev_jobdef_t *j, *list;
+	const char *dir = NULL;
+	char err[256];
+	unsigned opts;
+	int rc = 0;
+
+	opts = getopt32(argv, "sd:", &dir);
+	argv += optind;
+	if (!dir == !*argv)
+		bb_show_usage();
+	if (dir) {
+		list = ev_job_load_dir(dir, job_warn);
+		for (j = list; j; j = j->next)
+			print_job(j, opts & 1);
+		ev_job_free(list);
+		return 0;
+	}
+	for (; *argv; argv++) {
+		if (ev_job_load(*argv, &j, err, sizeof(err), job_warn) < 0) {
+			printf("%s\n", err);
+			rc = 1;
+			continue;
+		}
+		print_job(j, opts & 1);
+		ev_job_free(j);
+	}
+	return rc;
+}
+
+struct cond_env {
+	char **env;
+	unsigned n;
+};
+
+static void FAST_FUNC cond_add(const char *kv, void *ctx)
+{
+	struct cond_env *ce = ctx;
+
+	printf("  %s\n", kv);
+	ce->env = xrealloc_vector(ce->env, 4, ce->n);
+	ce->env[ce->n++] = xstrdup(kv);
+}
+
+static int do_cond(char **argv)
+{
+	static const char longopts[] ALIGN1 =
+		"env\0" Required_argument "e"
+		"instance\0" Required_argument "i"
+		"mentions\0" No_argument "m";
+	llist_t *envl = NULL;
+	const char *tpl = NULL;
+	struct cond_env ce = { NULL, 0 };
+	ev_cond_t *c;
+	char err[256], **ev, *name;
+	unsigned opts, njob, i;
+	int col;
+
+	opts = getopt32long(argv, "^" "e:*i:m" "\0" "-1", longopts, &envl, &tpl);
+	argv += optind;
+	/* the job's environment, then the events' (the later wins) */
+	while (envl) {
+		ce.env = xrealloc_vector(ce.env, 4, ce.n);
+		ce.env[ce.n++] = llist_pop(&envl);
+	}
+	njob = ce.n;
+	c = ev_cond_parse(argv[0], err, sizeof(err), &col);
+	if (!c) {
+		printf("offset %d: %s\n", col, err);
+		return 1;
+	}
+	print_cond("cond", c);
+	while (*++argv) {
+		/* NAME,K=V,K=V */
+		ev = NULL;
+		i = 0;
+		for (name = strtok(*argv, ","); name; name = strtok(NULL, ",")) {
+			ev = xrealloc_vector(ev, 4, i);
+			ev[i++] = name;
+		}
+		if (!ev)
+			continue;
+		if (opts & 4)
+			printf("%s: %smentioned\n", ev[0],
+				ev_cond_mentions(c, ev, ce.env) ? "" : "not ");
+		if (!ev_cond_offer(c, ev, ce.env)) {
+			printf("%s: false\n", ev[0]);
+		} else {
+			printf("%s: true\n", ev[0]);
+			ev_cond_env(c, cond_add, &ce);
+			if (tpl) {
+				name = ev_expand(tpl, ce.env);
+				printf("  instance: %s\n", name);
+				free(name);
+			}
+			ev_cond_reset(c);
+			while (ce.n > njob)
+				free(ce.env[--ce.n]);
+			ce.env[ce.n] = NULL;
+		}
+		free(ev);
+	}
+	ev_cond_free(c);
+	free(ce.env);
+	return 0;
+}
+
 int evtest_main(int argc, char **argv) MAIN_EXTERNALLY_VISIBLE;
 int evtest_main(int argc UNUSED_PARAM, char **argv)
 {
 	static const char cmds[] ALIGN1 =
 		"timers\0" "signal\0" "child\0" "uevent\0"
-		"netlink\0" "coldplug\0" "busd\0";
+		"netlink\0" "coldplug\0" "busd\0"
+		"jobs\0" "cond\0";
 	int rc;
 
 	if (!argv[1])
@@ -324,6 +505,8 @@ int evtest_main(int argc UNUSED_PARAM, char **argv)
 	case 4: rc = do_netlink(); break;
 	case 5: rc = do_coldplug(argv + 2); break;
 	case 6: rc = do_busd(argv + 1); break;
+	case 7: rc = do_jobs(argv + 1); break;
+	case 8: rc = do_cond(argv + 1); break;
 	default: bb_show_usage();
 	}
 	fflush_all();

@@ -355,6 +355,7 @@ static evq_t *lifecycle(inst_t *in, const char *what, int wait)
 struct child_ctx {
 	inst_t *in;
 	const char *exec, *script;
+	int main;
 };
 
 static int child_setup(void *arg)
@@ -362,8 +363,8 @@ static int child_setup(void *arg)
 	struct child_ctx *c = arg;
 	inst_t *in = c->in;
 	ev_jobdef_t *d = in->job->def;
-	char *argv[4];
-	int fd;
+	char *argv[5];
+	int fd, keep;
 
 	setsid();
 	/* console output: the console (in test mode, evinit's own stdio);
@@ -392,17 +393,20 @@ static int child_setup(void *arg)
 	else
 		chdir("/");
 	/* scripts: sh -e as upstart; exec lines: sh -c "exec ..." keeps
-	 * quoting and $VARS the same as in a script */
-	argv[0] = (char *)"sh";
+	 * quoting and $VARS the same as in a script.  The main process of a
+	 * keep job goes through evkeep, for its '@'. */
+	keep = ENABLE_EVKEEP && d->keep && c->main;
+	argv[0] = (char *)"evkeep";
+	argv[1] = (char *)"sh";
 	if (c->script) {
-		argv[1] = (char *)"-ec";
-		argv[2] = (char *)c->script;
+		argv[2] = (char *)"-ec";
+		argv[3] = (char *)c->script;
 	} else {
-		argv[1] = (char *)"-c";
-		argv[2] = xasprintf("exec %s", c->exec);
+		argv[2] = (char *)"-c";
+		argv[3] = xasprintf(keep ? "exec evkeep %s" : "exec %s", c->exec);
 	}
-	argv[3] = NULL;
-	execvpe(bb_busybox_exec_path, argv, in->env);
+	argv[4] = NULL;
+	execvpe(bb_busybox_exec_path, argv + !(keep && c->script), in->env);
 	return errno;
 }
 
@@ -414,7 +418,7 @@ static int run_proc(inst_t *in, int which)
 	ev_jobdef_t *d = in->job->def;
 	ev_proc_t *p = which == P_PRESTART ? &d->pre_start
 		: which == P_MAIN ? &d->main : &d->post_stop;
-	struct child_ctx ctx = { in, p->exec, p->script };
+	struct child_ctx ctx = { in, p->exec, p->script, which == P_MAIN };
 	pid_t pid;
 
 	if (!p->exec && !p->script)

@@ -114,6 +114,18 @@ static void FAST_FUNC modprobe_done(ev_child_t *c, int status)
 	else
 		ev_info("module %s loaded", r->module);
 	start_modprobes();
+	if (!ev_dev_busy())
+		ev_engine_poke();	/* for whoever waits for idle */
+}
+
+int FAST_FUNC ev_dev_busy(void)
+{
+	modreq_t *r;
+
+	for (r = dm.mods; r; r = r->next)
+		if (!r->done)
+			return 1;
+	return 0;
 }
 
 static void start_modprobes(void)

@@ -136,6 +136,11 @@ static evq_t *queue(char **ev, inst_t *waiter)
 	return q;
 }
 
+void FAST_FUNC ev_engine_poke(void)
+{
+	kick();
+}
+
 int FAST_FUNC ev_emit(char **ev)
 {
 	return queue(ev, NULL) ? 0 : -ENOMEM;

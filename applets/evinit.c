@@ -464,7 +464,7 @@ static void FAST_FUNC orphan(pid_t pid UNUSED_PARAM, int status UNUSED_PARAM)
 
 void FAST_FUNC ev_hook_idle(void)
 {
-	if (G.exit_idle && !G.after_shell) {
+	if (G.exit_idle && !G.after_shell && !ev_dev_busy()) {
 		ev_info("idle: exiting (test mode)");
 		exit(0);
 	}
@@ -559,17 +559,22 @@ int evinit_main(int argc UNUSED_PARAM, char **argv)
 		ev_timer_in(&G.deadline, xatou(secs) * 1000);
 	}
 	G.exit_idle = opts & OPT_i;
+
+	/* must not die from here: PID 1.  An x-function that fails (out of
+	 * memory, say; BusyBox's volume_id allocates with xmalloc) abandons
+	 * what it was doing and the loop goes on. */
+	if (setjmp(G.loop)) {
+		ev_err("recovered from a fatal error; going on");
+		goto loop;
+	}
+	die_func = back_to_loop;
 	if (ev_cmdline_break("top")) {
 		ev_console("evinit: break=top: a shell before anything starts; exit to continue\n");
 		open_shell(boot);	/* the loop runs it; the boot goes on after */
 	} else {
 		boot();
 	}
-	/* must not die from here: PID 1.  An x-function that fails (out of
-	 * memory, say) abandons what it was doing and the loop goes on. */
-	if (setjmp(G.loop))
-		ev_err("recovered from a fatal error; going on");
-	die_func = back_to_loop;
+ loop:
 	for (;;) {
 		err = ev_run();
 		ev_err("event loop: %s", strerror(-err));

@@ -75,6 +75,8 @@ int ev_engine_start(const char *name) FAST_FUNC;
 void ev_engine_stop_all(void (*cb)(void) FAST_FUNC) FAST_FUNC;
 /* Nothing queued, nothing starting or stopping. */
 int ev_engine_idle(void) FAST_FUNC;
+/* Run the queue soon (and so check for idle) from the loop. */
+void ev_engine_poke(void) FAST_FUNC;
 /* Answer a bus "status" request into M; write the state file to FD. */
 void ev_engine_status(ev_msg_t *m) FAST_FUNC;
 void ev_engine_state(FILE *f) FAST_FUNC;
@@ -90,6 +92,8 @@ void ev_hook_idle(void) FAST_FUNC;		/* nothing left to do */
  * ev_root/sys, then follow hotplug.  Emits started udevd. */
 int ev_dev_start(int netlink) FAST_FUNC;
 void ev_dev_stop(void) FAST_FUNC;
+/* modprobe children still running or waiting to run */
+int ev_dev_busy(void) FAST_FUNC;
 /* Print every block device seen, with type and UUID (for rescue). */
 void ev_dev_list(void (*out)(const char *line) FAST_FUNC) FAST_FUNC;
 

@@ -16,7 +16,7 @@
 
 static struct {
 	int fd;			/* the log file, -1 until open */
-	int quiet, debug;
+	int opened, quiet, debug;
 	char *early;		/* lines from before /run was there */
 	unsigned early_len;
 } lg = { .fd = -1 };
@@ -32,33 +32,49 @@ static void write_console(const char *s, unsigned len)
 	full_write(STDERR_FILENO, s, len);
 }
 
-static void write_line(const char *line, unsigned len)
+/* Before the log file is open, lines wait in memory with their level in
+ * front: whether the console gets them is known once `quiet` is. */
+static void early_line(int level, const char *line, unsigned len)
 {
-	if (lg.fd >= 0) {
-		full_write(lg.fd, line, len);
-	} else if (lg.early_len + len <= EARLY_MAX) {
-		char *p = realloc(lg.early, lg.early_len + len);
-		if (p) {
-			memcpy(p + lg.early_len, line, len);
-			lg.early = p;
-			lg.early_len += len;
-		}
-	}
+	char *p;
+
+	if (lg.early_len + len + 1 > EARLY_MAX)
+		return;
+	p = realloc(lg.early, lg.early_len + len + 1);
+	if (!p)
+		return;
+	p[lg.early_len] = '0' + level;
+	memcpy(p + lg.early_len + 1, line, len);
+	lg.early = p;
+	lg.early_len += len + 1;
+}
+
+static void to_console(int level, const char *line, unsigned len)
+{
+	if ((level <= LOG_WARN_ && (level == LOG_ERR_ || !lg.quiet)) || lg.debug)
+		write_console(line, len);
 }
 
 void FAST_FUNC ev_log_open(int quiet, int debug)
 {
+	char *p, *end;
+
 	lg.quiet = quiet;
 	lg.debug = debug;
+	lg.opened = 1;
 	bb_make_directory((char *)ev_path("/run/initramfs"), 0755, FILEUTILS_RECUR);
 	lg.fd = open(ev_path("/run/initramfs/evinit.log"),
 			O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-	if (lg.fd >= 0 && lg.early) {
-		full_write(lg.fd, lg.early, lg.early_len);
-		free(lg.early);
-		lg.early = NULL;
-		lg.early_len = 0;
+	for (p = lg.early, end = p + lg.early_len; p && p < end; p = strchr(p, '\n') + 1) {
+		unsigned len = strchr(p, '\n') + 1 - (p + 1);
+
+		if (lg.fd >= 0)
+			full_write(lg.fd, p + 1, len);
+		to_console(*p - '0', p + 1, len);
 	}
+	free(lg.early);
+	lg.early = NULL;
+	lg.early_len = 0;
 }
 
 void FAST_FUNC ev_log(int level, const char *fmt, ...)
@@ -67,27 +83,28 @@ void FAST_FUNC ev_log(int level, const char *fmt, ...)
 	char line[1024];
 	unsigned ms = ev_log_ms();
 	va_list ap;
-	int n, m;
+	int n, m, stamp;
 
-	n = snprintf(line, sizeof(line), "[%5u.%03u] %s", ms / 1000, ms % 1000,
-			nth_string(tag, level));
+	stamp = snprintf(line, sizeof(line), "[%5u.%03u] ", ms / 1000, ms % 1000);
+	n = stamp + snprintf(line + stamp, sizeof(line) - stamp, "%s", nth_string(tag, level));
 	va_start(ap, fmt);
 	m = vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
 	va_end(ap);
 	n = (m < 0) ? n : (n + m < (int)sizeof(line) - 1 ? n + m : (int)sizeof(line) - 2);
 	line[n++] = '\n';
-	write_line(line, n);
-
-	if (level <= LOG_WARN_ || lg.debug) {
-		if (level == LOG_ERR_ || !lg.quiet || lg.debug)
-			write_console(line, n);
+	if (lg.opened) {
+		if (lg.fd >= 0)
+			full_write(lg.fd, line, n);
+		to_console(level, line, n);
+	} else {
+		early_line(level, line, n);
 	}
 	if (level <= LOG_WARN_ && ev_root[1] == '\0') {
-		/* <3> err, <4> warning: the kernel's levels */
+		/* <3> err, <4> warning: the kernel's levels and clock */
 		int k = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
 		if (k >= 0) {
 			dprintf(k, "<%d>evinit: %.*s", level == LOG_ERR_ ? 3 : 4,
-					n - 12, line + 12);
+					n - stamp, line + stamp);
 			close(k);
 		}
 	}

@@ -27,7 +27,6 @@
 //config:	select FEATURE_VOLUMEID_F2FS
 //config:	select FEATURE_VOLUMEID_FAT
 //config:	select FEATURE_VOLUMEID_EXFAT
-//config:	select FEATURE_VOLUMEID_SQUASHFS
 //config:	select FEATURE_VOLUMEID_ISO9660
 //config:	select FEATURE_VOLUMEID_LINUXSWAP
 //config:	help
@@ -599,7 +598,26 @@ static int probe_luks(struct walk *w, ev_probe_t *p)
 }
 
 
-/* ---- filesystems, through volume_id ------------------------------------ */
+/* ---- filesystems ---------------------------------------------------------- */
+
+/* squashfs 4 (BusyBox's probe only works with FEATURE_BLKID_TYPE, which
+ * needs the blkid applet): "hsqs", the major version at 28.  No UUID, no
+ * label. */
+static int probe_squashfs(struct walk *w, ev_probe_t *p)
+{
+	uint8_t *b = w->buf;
+	int r;
+
+	r = rd(w->fd, w->size, 0, b, 96);
+	if (r)
+		return r < 0 ? r : 0;
+	if (memcmp(b, "hsqs", 4) != 0 || get16(b + 28, 0) != 4)
+		return 0;
+	set_type(p, "squashfs", "filesystem");
+	return 1;
+}
+
+/* The rest through volume_id. */
 
 typedef int FAST_FUNC (*vid_probe_t)(struct volume_id *id);
 
@@ -607,7 +625,6 @@ typedef int FAST_FUNC (*vid_probe_t)(struct volume_id *id);
 static const vid_probe_t fs_probe[] ALIGN_PTR = {
 	volume_id_probe_vfat,
 	volume_id_probe_exfat,
-	volume_id_probe_squashfs,
 	volume_id_probe_xfs,
 	volume_id_probe_linux_swap,	/* FS_FULL: from here on, one big read */
 	volume_id_probe_ext,
@@ -615,11 +632,11 @@ static const vid_probe_t fs_probe[] ALIGN_PTR = {
 	volume_id_probe_iso9660,
 	volume_id_probe_f2fs,
 };
-#define FS_FULL 4
-#define FS_EXT	5
-#define FS_SWAP	4
+#define FS_FULL 3
+#define FS_EXT	4
+#define FS_SWAP	3
 static const char fs_name[] ALIGN1 =
-	"vfat\0" "exfat\0" "squashfs\0" "xfs\0" "swap\0" "ext4\0" "btrfs\0"
+	"vfat\0" "exfat\0" "xfs\0" "swap\0" "ext4\0" "btrfs\0"
 	"iso9660\0" "f2fs\0";
 
 /* ext2, 3 or 4 from the superblock's feature flags, as blkid names them */
@@ -701,6 +718,8 @@ int FAST_FUNC ev_probe_fd(int fd, uint64_t size, ev_probe_t *p)
 		r = probe_lvm(&w, p);
 	if (r == 0)
 		r = probe_luks(&w, p);
+	if (r == 0)
+		r = probe_squashfs(&w, p);
 	if (r < 0)
 		return r;
 	if (r == 0)
@@ -783,13 +802,8 @@ static unsigned utf8_len(const uint8_t *s, unsigned avail)
 	return len;
 }
 
-static int plain(unsigned c, const char *more)
-{
-	return isalnum(c) || (c && strchr("#+-.:=@_", c)) || (more && c && strchr(more, c));
-}
-
-/* udev's _ENC form: valid UTF-8 and plain characters as they are,
- * everything else (and '\') as \xNN.  D has room for 4 * LEN + 1. */
+/* udev's _ENC form: valid UTF-8 and [0-9A-Za-z#+-.:=@_] as they are, any
+ * other byte as \xNN.  D has room for 4 * LEN + 1. */
 static void enc_str(char *d, const uint8_t *s, unsigned len)
 {
 	unsigned n;
@@ -801,7 +815,7 @@ static void enc_str(char *d, const uint8_t *s, unsigned len)
 			d += n;
 		} else {
 			n = 1;
-			if (plain(*s, NULL))
+			if (isalnum(*s) || (*s && strchr("#+-.:=@_", *s)))
 				*d++ = *s;
 			else
 				d += sprintf(d, "\\x%02x", *s);
@@ -812,9 +826,9 @@ static void enc_str(char *d, const uint8_t *s, unsigned len)
 	*d = '\0';
 }
 
-/* udev's safe form: no leading or trailing whitespace, a run of it as one
- * '_'; plain characters, "/ $%?,", \x escapes and valid UTF-8 kept, the
- * rest '_'. */
+/* udev's plain form (libblkid 2.38's blkid_safe_string): no leading or
+ * trailing whitespace, each run of it one '_'; other ASCII and valid
+ * UTF-8 as they are, any other byte '_'. */
 static void safe_str(char *d, const uint8_t *s, unsigned len)
 {
 	unsigned n;
@@ -829,12 +843,8 @@ static void safe_str(char *d, const uint8_t *s, unsigned len)
 			while (n < len && isspace(s[n]))
 				n++;
 			*d++ = '_';
-		} else if (plain(*s, "/ $%?,")) {
+		} else if (*s < 0x80) {
 			*d++ = *s;
-		} else if (*s == '\\' && len > 1 && s[1] == 'x') {
-			*d++ = '\\';
-			*d++ = 'x';
-			n = 2;
 		} else {
 			n = utf8_len(s, len);
 			if (n) {

@@ -9,6 +9,7 @@
 //config:	bool "evtest: event core test driver (for make check only)"
 //config:	default n
 //config:	select EVCORE
+//config:	select EVPROBE
 //config:	help
 //config:	Subcommands that run one piece of the event core and print what
 //config:	happened, for testsuite/evcore.tests.  Not for images.
@@ -21,7 +22,8 @@
 //usage:       "timers [-]MS... | signal | child CMD | uevent [-p PORT] [-u UID] [-t] FILE\n"
 //usage:       "	| netlink | coldplug SYSROOT | busd [-u UID] SOCKET\n"
 //usage:       "	| jobs [-s] FILE... | jobs [-s] -d DIR\n"
-//usage:       "	| cond [-m] [-e K=V]... [-i TEMPLATE] EXPR [NAME[,K=V]...]..."
+//usage:       "	| cond [-m] [-e K=V]... [-i TEMPLATE] EXPR [NAME[,K=V]...]...\n"
+//usage:       "	| probe [-s SECTOR] [-p PARTN] FILE"
 //usage:#define evtest_full_usage "\n\n"
 //usage:       "Drive the evbox event core and print what happened\n"
 //usage:     "\n	timers	Arm a timer per MS (-MS: arm, then cancel it); print each"
@@ -41,10 +43,15 @@
 //usage:     "\n		(-e K=V: the job's, for \\$K; -i: the instance name it gives;"
 //usage:     "\n		-m: whether each event is mentioned)"
 
+//usage:     "\n	probe	Print the ID_* keys of FILE; -p: of partition PARTN of the"
+//usage:     "\n		disk FILE with SECTOR byte sectors (default 512)"
+
 #include "libbb.h"
 #include "evcore.h"
 #include "evjob.h"
+#include "evprobe.h"
 #include <linux/netlink.h>
+#include <sys/mount.h>	/* BLKGETSIZE64 */
 
 static int pending;
 
@@ -486,13 +493,55 @@ static int do_cond(char **argv)
 	return 0;
 }
 
+/* ---- the block device prober ---- */
+
+static void FAST_FUNC print_key(const char *kv, void *ctx UNUSED_PARAM)
+{
+	puts(kv);
+}
+
+static int do_probe(char **argv)
+{
+	const char *ss_s = "512", *partn_s = NULL;
+	unsigned opts, ss;
+	uint64_t size;
+	struct stat st;
+	ev_probe_t p;
+	int fd, err;
+
+	opts = getopt32(argv, "^" "s:p:" "\0" "=1", &ss_s, &partn_s);
+	argv += optind;
+	ss = xatou(ss_s);
+	if (ss < 512 || ss > 4096 || (ss & (ss - 1)))
+		bb_error_msg_and_die("bad sector size %s", ss_s);
+	fd = open(argv[0], O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) != 0)
+		bb_simple_perror_msg_and_die(argv[0]);
+	size = st.st_size;
+	if (S_ISBLK(st.st_mode) && ioctl(fd, BLKGETSIZE64, &size) != 0)
+		bb_simple_perror_msg_and_die(argv[0]);
+	memset(&p, 0, sizeof(p));
+	if (opts & 2)
+		err = ev_probe_partition(fd, size, ss, xatou(partn_s), &p);
+	else
+		err = ev_probe_fd(fd, size, &p);
+	if (err) {
+		bb_error_msg_and_die("%s: %s", argv[0],
+			err == -ENOENT ? "no such partition" :
+			err == -EINVAL ? "malformed partition table" :
+			strerror(-err));
+	}
+	ev_probe_keys(&p, print_key, NULL);
+	return 0;
+}
+
 int evtest_main(int argc, char **argv) MAIN_EXTERNALLY_VISIBLE;
 int evtest_main(int argc UNUSED_PARAM, char **argv)
 {
 	static const char cmds[] ALIGN1 =
 		"timers\0" "signal\0" "child\0" "uevent\0"
 		"netlink\0" "coldplug\0" "busd\0"
-		"jobs\0" "cond\0";
+		"jobs\0" "cond\0" "probe\0";
 	int rc;
 
 	if (!argv[1])
@@ -507,6 +556,7 @@ int evtest_main(int argc UNUSED_PARAM, char **argv)
 	case 6: rc = do_busd(argv + 1); break;
 	case 7: rc = do_jobs(argv + 1); break;
 	case 8: rc = do_cond(argv + 1); break;
+	case 9: rc = do_probe(argv + 1); break;
 	default: bb_show_usage();
 	}
 	fflush_all();

@@ -13,6 +13,7 @@ PACKAGES="
  autoconf automake libtool autopoint gettext
  libjson-c-dev uuid-dev libpopt-dev
  cpio gzip xz-utils zstd lz4 e2fsprogs file
+ dosfstools fdisk cryptsetup-bin
  qemu-system-x86
 "
 

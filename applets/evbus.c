@@ -57,6 +57,16 @@ int FAST_FUNC ev_msg_addf(ev_msg_t *m, const char *fmt, ...)
 	return 0;
 }
 
+const char* FAST_FUNC ev_event_get(char **ev, const char *key)
+{
+	for (ev++; *ev; ev++) {
+		const char *v = is_prefixed_with(*ev, key);
+		if (v && *v == '=')
+			return v + 1;
+	}
+	return NULL;
+}
+
 int FAST_FUNC ev_msg_split(char *buf, unsigned len, char **argv)
 {
 	unsigned i = 0;

@@ -167,6 +167,9 @@ int ev_msg_add(ev_msg_t *m, const char *part) FAST_FUNC;
 int ev_msg_addf(ev_msg_t *m, const char *fmt, ...) FAST_FUNC
 	__attribute__ ((format(printf, 2, 3)));
 
+/* The value of KEY in event EV (NAME, KEY=VALUE..., NULL), or NULL. */
+const char *ev_event_get(char **ev, const char *key) FAST_FUNC;
+
 /* Split BUF[LEN] into ARGV (NULL-terminated, at most EV_MSG_ARGS parts).
  * Returns the number of parts, or -EINVAL for an empty message, one that
  * does not end in NUL, or one with too many parts. */

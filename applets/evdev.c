@@ -208,16 +208,6 @@ static void FAST_FUNC keys_add(const char *kv, void *ctx)
 	*keys = k;
 }
 
-static const char *key_get(char **keys, const char *key)
-{
-	for (keys++; *keys; keys++) {
-		const char *v = is_prefixed_with(*keys, key);
-		if (v && *v == '=')
-			return v + 1;
-	}
-	return NULL;
-}
-
 /* udev's escaping for link names: '/' and odd bytes as \xNN */
 static void link_name(char *out, unsigned size, const char *dir, const char *id)
 {
@@ -247,7 +237,7 @@ static void make_links(bdev_t *d, const char *devname)
 
 	snprintf(target, sizeof(target), "../../%s", devname + 5);	/* after /dev/ */
 	for (; *dir; dir += strlen(dir) + 1, key += strlen(key) + 1) {
-		const char *id = key_get(d->keys, key);
+		const char *id = ev_event_get(d->keys, key);
 
 		if (!id || !*id)
 			continue;
@@ -530,13 +520,13 @@ void FAST_FUNC ev_dev_list(void (*out)(const char *line) FAST_FUNC)
 	if (!dm.devs)
 		out("(none)");
 	for (d = dm.devs; d; d = d->next) {
-		const char *type = key_get(d->keys, "ID_FS_TYPE");
-		const char *uuid = key_get(d->keys, "ID_FS_UUID");
-		const char *label = key_get(d->keys, "ID_FS_LABEL");
-		const char *partuuid = key_get(d->keys, "ID_PART_ENTRY_UUID");
+		const char *type = ev_event_get(d->keys, "ID_FS_TYPE");
+		const char *uuid = ev_event_get(d->keys, "ID_FS_UUID");
+		const char *label = ev_event_get(d->keys, "ID_FS_LABEL");
+		const char *partuuid = ev_event_get(d->keys, "ID_PART_ENTRY_UUID");
 
 		snprintf(line, sizeof(line), "%s  TYPE=%s UUID=%s%s%s%s%s",
-				key_get(d->keys, "DEVNAME"), type ? type : "(unknown)",
+				ev_event_get(d->keys, "DEVNAME"), type ? type : "(unknown)",
 				uuid ? uuid : "(none)",
 				label ? " LABEL=" : "", label ? label : "",
 				partuuid ? " PARTUUID=" : "", partuuid ? partuuid : "");

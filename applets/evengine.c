@@ -99,16 +99,6 @@ static char **ev_copy(char **ev)
 	return copy;
 }
 
-static const char *ev_get(char **ev, const char *key)
-{
-	for (ev++; *ev; ev++) {
-		const char *v = is_prefixed_with(*ev, key);
-		if (v && *v == '=')
-			return v + 1;
-	}
-	return NULL;
-}
-
 static void FAST_FUNC run_queue(ev_timer_t *t);
 
 /* Handle the queue from the loop, not from whoever queued. */
@@ -221,9 +211,9 @@ static void retain(char **ev)
 	evq_t **pp, *r;
 	const char *dp;
 
-	if (strcmp(ev[0], "block-device-removed") == 0 && (dp = ev_get(ev, "DEVPATH")) != NULL) {
+	if (strcmp(ev[0], "block-device-removed") == 0 && (dp = ev_event_get(ev, "DEVPATH")) != NULL) {
 		for (pp = &en.retained; (r = *pp) != NULL;) {
-			const char *rp = ev_get(r->ev, "DEVPATH");
+			const char *rp = ev_event_get(r->ev, "DEVPATH");
 			if (rp && strcmp(rp, dp) == 0) {
 				*pp = r->next;
 				free(r->ev);

@@ -140,19 +140,10 @@ static void retry(void)
 /* rescue REASON=... [WANTED=...] [HINT=...] [JOB=...] */
 static void rescue(char **ev)
 {
-	const char *reason = NULL, *wanted = NULL, *hint = NULL, *job = NULL;
-	char **e;
-
-	for (e = ev + 1; *e; e++) {
-		if (is_prefixed_with(*e, "REASON="))
-			reason = *e + 7;
-		else if (is_prefixed_with(*e, "WANTED="))
-			wanted = *e + 7;
-		else if (is_prefixed_with(*e, "HINT="))
-			hint = *e + 5;
-		else if (is_prefixed_with(*e, "JOB="))
-			job = *e + 4;
-	}
+	const char *reason = ev_event_get(ev, "REASON");
+	const char *wanted = ev_event_get(ev, "WANTED");
+	const char *hint = ev_event_get(ev, "HINT");
+	const char *job = ev_event_get(ev, "JOB");
 	ev_err("%s", reason ? reason : "rescue requested");
 	ev_console("\nevinit: %s\n", reason ? reason : "rescue requested");
 	if (wanted)
@@ -358,17 +349,15 @@ void FAST_FUNC ev_hook_event(char **ev)
 	if (strcmp(ev[0], "rescue") == 0) {
 		rescue(ev);
 	} else if (strcmp(ev[0], "mounted") == 0 && !G.switching) {
-		char **e;
-		for (e = ev + 1; *e; e++) {
-			if (strcmp(*e, "MOUNTPOINT=/root") == 0) {
-				G.switching = 1;
-				if (ev_cmdline_break("mount")) {
-					ev_console("evinit: break=mount: the root is mounted; exit to continue\n");
-					open_shell(start_switch);
-				} else {
-					start_switch();
-				}
-				break;
+		const char *mp = ev_event_get(ev, "MOUNTPOINT");
+
+		if (mp && strcmp(mp, "/root") == 0) {
+			G.switching = 1;
+			if (ev_cmdline_break("mount")) {
+				ev_console("evinit: break=mount: the root is mounted; exit to continue\n");
+				open_shell(start_switch);
+			} else {
+				start_switch();
 			}
 		}
 	}

@@ -21,6 +21,10 @@
 //config:	the real root's init.
 
 //applet:IF_EVINIT(APPLET(evinit, BB_DIR_SBIN, BB_SUID_DROP))
+/* The kernel runs the initramfs's /init with argv[0] "/init", and BusyBox
+ * picks the applet by argv[0]'s basename: as the applet "init" (unless
+ * BusyBox's own init is in), /init can be a plain link to /bin/busybox. */
+//applet:IF_EVINIT(IF_NOT_INIT(APPLET_ODDNAME(init, evinit, BB_DIR_ROOT, BB_SUID_DROP, evinit)))
 
 //kbuild:lib-$(CONFIG_EVINIT) += evinit.o
 
@@ -61,9 +65,10 @@ const char* FAST_FUNC ev_path(const char *path)
 {
 	static char buf[PATH_MAX];
 
-	if (!ev_root[1])
-		return path;
-	snprintf(buf, sizeof(buf), "%s%s", ev_root, path);
+	/* A copy in real mode too: callers write into it (bb_make_directory
+	 * puts NULs at the slashes while it works), and a string literal is
+	 * read-only: PID 1 died of that on its first real boot. */
+	snprintf(buf, sizeof(buf), "%s%s", ev_root[1] ? ev_root : "", path);
 	return buf;
 }
 
@@ -529,6 +534,9 @@ int evinit_main(int argc UNUSED_PARAM, char **argv)
 
 
 	if (!G.test) {
+		/* the kernel starts init with HOME and TERM only: without a PATH,
+		 * execvp looks in /bin:/usr/bin and misses /sbin/modprobe */
+		setenv("PATH", "/sbin:/usr/sbin:/bin:/usr/bin", 0);
 		mount_virtual();
 		setsid();
 	}

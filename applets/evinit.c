@@ -519,7 +519,7 @@ int evinit_main(int argc UNUSED_PARAM, char **argv)
 		.warn = bus_warn,
 	};
 	const char *root = NULL, *secs = NULL;
-	char *cmdline;
+	char *cmdline, *kernel, *p;
 	sigset_t set;
 	unsigned opts;
 	int err;
@@ -540,11 +540,20 @@ int evinit_main(int argc UNUSED_PARAM, char **argv)
 		mount_virtual();
 		setsid();
 	}
-	cmdline = xmalloc_open_read_close(ev_path("/proc/cmdline"), NULL);
-	ev_cmdline_parse(cmdline ? cmdline : xstrdup(""));
+	/* the image's defaults (/etc/evinit/cmdline), then the kernel's
+	 * command line: a later word wins */
+	cmdline = xmalloc_open_read_close(ev_path("/etc/evinit/cmdline"), NULL);
+	kernel = xmalloc_open_read_close(ev_path("/proc/cmdline"), NULL);
+	cmdline = xasprintf("%s %s", cmdline ? cmdline : "", kernel ? kernel : "");
+	free(kernel);
+	kernel = xstrdup(cmdline);	/* the parser cuts its text into words */
+	for (p = kernel; (p = strchr(p, '\n')) != NULL; )
+		*p = ' ';		/* the files' newlines, for the log */
+	ev_cmdline_parse(cmdline);
 	ev_log_open(ev_cmdline.quiet, ev_cmdline.debug);
 	ev_info("evinit started%s, command line: %s", G.test ? " (test mode)" : "",
-			cmdline ? cmdline : "");
+			skip_whitespace(kernel));
+	free(kernel);
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);

@@ -3,7 +3,7 @@
 # PID 1, an ext4 root found by UUID, the switch, the real root's init.
 #
 #   disks    root.img: ext4 (mkfs.ext4 -d), /sbin/init a busybox sh script
-#   cmdline  (none beyond the console)
+#   cmdline  the console; the image's default rd.smoke=from-image
 #   jobs     rootfs: block-device-added ID_FS_UUID=$uuid -> mount ro /root,
 #            emit mounted; hello: on switch-root, a line on the console
 #   expect   EVBOX-ROOT-REACHED pid=1, printed by the real root's init
@@ -62,11 +62,11 @@ description "a switch-root hook"
 start on switch-root
 task
 console output
-exec echo "hello: switching to $ROOT, init $INIT"
+exec echo "hello: switching to $ROOT, init $INIT, rd.smoke=$rd_smoke"
 JOB
 
 "$here/mkimage.sh" -b "$bb" -k "$build/kernel/lib/modules/$version" \
-	-m "$modules" -j "$work/jobs" -o "$work/initrd.img"
+	-m "$modules" -j "$work/jobs" -c "rd.smoke=from-image" -o "$work/initrd.img"
 echo "smoke: kernel $version, image $(stat -c %s "$work/initrd.img") bytes"
 
 rc=0
@@ -88,7 +88,7 @@ c=$work/console.log
 check "the boot ends with the real root's last line" [ $rc = 0 ]
 check "the kernel ran evinit as /init" grep -q 'Run /init as init process' "$c"
 check "the real root's init runs as PID 1" grep -q 'EVBOX-ROOT-REACHED pid=1 ' "$c"
-check "the switch-root hook wrote to the console" grep -q "hello: switching to /root, init /sbin/init" "$c"
+check "the switch-root hook wrote to the console" grep -q "hello: switching to /root, init /sbin/init, rd.smoke=from-image" "$c"
 check "evinit's log reached the real root's /run" grep -q '] event mounted' "$c"
 check "the root was mounted read-only from /dev/vda" grep -q '^/dev/vda / ext4 ro' "$c"
 check "/dev, /proc, /sys and /run were moved" sh -c "! grep -q 'was not moved' '$c'"

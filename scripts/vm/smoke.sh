@@ -37,6 +37,8 @@ echo "EVBOX-ROOT-REACHED pid=$$ uptime=$up"
 busybox mountpoint /run || echo "init: /run was not moved here"
 echo "--- /run/initramfs/evinit.log"
 busybox cat /run/initramfs/evinit.log
+echo "--- /dev/disk"
+busybox ls -l /dev/disk/by-uuid /dev/disk/by-label
 echo "--- mounts"
 busybox cat /proc/mounts
 echo "--- /  (the initramfs should be gone; this is the real root)"
@@ -91,6 +93,7 @@ check "the real root's init runs as PID 1" grep -q 'EVBOX-ROOT-REACHED pid=1 ' "
 check "the switch-root hook wrote to the console" grep -q "hello: switching to /root, init /sbin/init, rd.smoke=from-image" "$c"
 check "evinit's log reached the real root's /run" grep -q '] event mounted' "$c"
 check "the root was mounted read-only from /dev/vda" grep -q '^/dev/vda / ext4 ro' "$c"
+check "evinit made /dev/disk/by-uuid and by-label links" grep -q "smokeroot -> ../../vda" "$c"
 check "/dev, /proc, /sys and /run were moved" sh -c "! grep -q 'was not moved' '$c'"
 check "no error from evinit" sh -c "! grep -q '] error: ' '$c'"
 [ $fail = 0 ] || echo "smoke: console in $c"

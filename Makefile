@@ -3,6 +3,8 @@
 #   make setup          install the Debian packages the build and tests need
 #   make [all]          build/busybox from .config (evbox_defconfig if none)
 #   make check          unit tests (testsuite/), ends with "N passed, N failed"
+#   make vmsmoke        boot Debian's kernel and evinit under QEMU (TCG) to an
+#                       ext4 root (scripts/vm/smoke.sh); "N passed, N failed"
 #   make menuconfig | defconfig | tiny_defconfig | allnoconfig | oldconfig
 #        | olddefconfig | savedefconfig
 #
@@ -74,6 +76,11 @@ check: unitcheck
 unitcheck: $(CHECK)/busybox $(BUILD)/busybox $(BUILD)/tiny/busybox $(BUILD)/allno/busybox
 	@EVBOX_BUILD=$(BUILD) testsuite/runtest $(CHECK)/busybox
 
+# The first real boot: Debian's kernel (fetched into build/kernel), evinit as
+# PID 1, an ext4 root found by UUID, the switch to its init.
+vmsmoke: $(BUILD)/busybox
+	@scripts/vm/smoke.sh $(BUILD) $(BUILD)/busybox
+
 clean:
 	@bb=$$(cat $(BUILD)/src/busybox.dir 2>/dev/null) && [ -d "$$bb" ] && \
 		$(MAKE) -s -C "$$bb" O=$(BUILD)/obj clean || true
@@ -81,7 +88,7 @@ clean:
 distclean:
 	rm -rf $(BUILD) .config .config.old defconfig
 
-.PHONY: all setup defconfig savedefconfig check unitcheck clean distclean FORCE \
+.PHONY: all setup defconfig savedefconfig check unitcheck vmsmoke clean distclean FORCE \
 	allnoconfig allyesconfig alldefconfig oldconfig olddefconfig menuconfig nconfig
 FORCE:
 

@@ -51,6 +51,7 @@ static void add_env(char ***envp, unsigned *n, const char *key, const char *val)
 {
 	char **env = realloc(*envp, (*n + 2) * sizeof(env[0]));
 	char *kv, *p;
+	unsigned i;
 
 	if (!env)
 		return;
@@ -59,6 +60,14 @@ static void add_env(char ***envp, unsigned *n, const char *key, const char *val)
 	for (p = kv; *p != '='; p++)
 		if (*p == '.' || *p == '-')
 			*p = '_';
+	/* a later word wins: the kernel's over the image's defaults */
+	for (i = 0; i < *n; i++) {
+		if (strncmp(env[i], kv, p - kv + 1) == 0) {
+			free(env[i]);
+			env[i] = kv;
+			return;
+		}
+	}
 	env[(*n)++] = kv;
 	env[*n] = NULL;
 }

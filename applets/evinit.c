@@ -21,6 +21,10 @@
 //config:	the real root's init.
 
 //applet:IF_EVINIT(APPLET(evinit, BB_DIR_SBIN, BB_SUID_DROP))
+/* The kernel runs the initramfs's /init with argv[0] "/init", and BusyBox
+ * picks the applet by argv[0]'s basename: as the applet "init" (unless
+ * BusyBox's own init is in), /init can be a plain link to /bin/busybox. */
+//applet:IF_EVINIT(IF_NOT_INIT(APPLET_ODDNAME(init, evinit, BB_DIR_ROOT, BB_SUID_DROP, evinit)))
 
 //kbuild:lib-$(CONFIG_EVINIT) += evinit.o
 
@@ -61,9 +65,10 @@ const char* FAST_FUNC ev_path(const char *path)
 {
 	static char buf[PATH_MAX];
 
-	if (!ev_root[1])
-		return path;
-	snprintf(buf, sizeof(buf), "%s%s", ev_root, path);
+	/* A copy in real mode too: callers write into it (bb_make_directory
+	 * puts NULs at the slashes while it works), and a string literal is
+	 * read-only: PID 1 died of that on its first real boot. */
+	snprintf(buf, sizeof(buf), "%s%s", ev_root[1] ? ev_root : "", path);
 	return buf;
 }
 
@@ -503,7 +508,7 @@ int evinit_main(int argc UNUSED_PARAM, char **argv)
 		.warn = bus_warn,
 	};
 	const char *root = NULL, *secs = NULL;
-	char *cmdline;
+	char *cmdline, *kernel, *p;
 	sigset_t set;
 	unsigned opts;
 	int err;
@@ -518,14 +523,26 @@ int evinit_main(int argc UNUSED_PARAM, char **argv)
 
 
 	if (!G.test) {
+		/* the kernel starts init with HOME and TERM only: without a PATH,
+		 * execvp looks in /bin:/usr/bin and misses /sbin/modprobe */
+		setenv("PATH", "/sbin:/usr/sbin:/bin:/usr/bin", 0);
 		mount_virtual();
 		setsid();
 	}
-	cmdline = xmalloc_open_read_close(ev_path("/proc/cmdline"), NULL);
-	ev_cmdline_parse(cmdline ? cmdline : xstrdup(""));
+	/* the image's defaults (/etc/evinit/cmdline), then the kernel's
+	 * command line: a later word wins */
+	cmdline = xmalloc_open_read_close(ev_path("/etc/evinit/cmdline"), NULL);
+	kernel = xmalloc_open_read_close(ev_path("/proc/cmdline"), NULL);
+	cmdline = xasprintf("%s %s", cmdline ? cmdline : "", kernel ? kernel : "");
+	free(kernel);
+	kernel = xstrdup(cmdline);	/* the parser cuts its text into words */
+	for (p = kernel; (p = strchr(p, '\n')) != NULL; )
+		*p = ' ';		/* the files' newlines, for the log */
+	ev_cmdline_parse(cmdline);
 	ev_log_open(ev_cmdline.quiet, ev_cmdline.debug);
 	ev_info("evinit started%s, command line: %s", G.test ? " (test mode)" : "",
-			cmdline ? cmdline : "");
+			skip_whitespace(kernel));
+	free(kernel);
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);

@@ -2,7 +2,8 @@
 #
 #   make setup          install the Debian packages the build and tests need
 #   make [all]          build/busybox from .config (evbox_defconfig if none)
-#   make check          unit tests (testsuite/), ends with "N passed, N failed"
+#   make check          unit tests (testsuite/) and the VM smoke boot, ends
+#                       with "N passed, N failed"; make unitcheck: units only
 #   make vmsmoke        boot Debian's kernel and evinit under QEMU (TCG) to an
 #                       ext4 root (scripts/vm/smoke.sh); "N passed, N failed"
 #   make menuconfig | defconfig | tiny_defconfig | allnoconfig | oldconfig
@@ -71,9 +72,13 @@ $(BUILD)/allno/config: $(INPUTS)
 $(BUILD)/tiny/busybox $(BUILD)/allno/busybox: %/busybox: %/config $(INPUTS)
 	+@scripts/build.sh $(BUILD) $(TOP) $*/config $*/obj $@
 
-check: unitcheck
+TESTBUILDS = $(CHECK)/busybox $(BUILD)/busybox $(BUILD)/tiny/busybox $(BUILD)/allno/busybox
 
-unitcheck: $(CHECK)/busybox $(BUILD)/busybox $(BUILD)/tiny/busybox $(BUILD)/allno/busybox
+# Unit tests and the VM smoke boot, with one closing line.
+check: $(TESTBUILDS)
+	@scripts/check.sh $(BUILD)
+
+unitcheck: $(TESTBUILDS)
 	@EVBOX_BUILD=$(BUILD) testsuite/runtest $(CHECK)/busybox
 
 # The first real boot: Debian's kernel (fetched into build/kernel), evinit as

@@ -531,9 +531,10 @@ int evinit_main(int argc UNUSED_PARAM, char **argv)
 	}
 	/* the image's defaults (/etc/evinit/cmdline), then the kernel's
 	 * command line: a later word wins */
-	cmdline = xmalloc_open_read_close(ev_path("/etc/evinit/cmdline"), NULL);
+	p = xmalloc_open_read_close(ev_path("/etc/evinit/cmdline"), NULL);
 	kernel = xmalloc_open_read_close(ev_path("/proc/cmdline"), NULL);
-	cmdline = xasprintf("%s %s", cmdline ? cmdline : "", kernel ? kernel : "");
+	cmdline = xasprintf("%s %s", p ? p : "", kernel ? kernel : "");
+	free(p);
 	free(kernel);
 	kernel = xstrdup(cmdline);	/* the parser cuts its text into words */
 	for (p = kernel; (p = strchr(p, '\n')) != NULL; )

@@ -36,6 +36,8 @@ typedef struct job {
 	inst_t *insts;
 	unsigned respawns;	/* within the current window */
 	ev_ms_t respawn_window;
+	unsigned runs;		/* instances that reached stopped */
+	char last[40];		/* how the last one ended */
 } job_t;
 
 typedef struct blocker {
@@ -518,6 +520,13 @@ static void reached_stopped(inst_t *in)
 	int failed = in->failed, restart = in->goal;
 
 	set_state(in, S_WAITING);
+	j->runs++;
+	if (in->exit_signal)
+		snprintf(j->last, sizeof(j->last), "failed (signal %s)", get_signame(in->exit_signal));
+	else if (failed)
+		snprintf(j->last, sizeof(j->last), "failed (exit %d)", in->exit_status);
+	else
+		strcpy(j->last, "ok");
 	lifecycle(in, "stopped", 0);
 	unblock(in);
 	if (failed && j->def && j->def->critical)
@@ -893,14 +902,23 @@ void FAST_FUNC ev_engine_status(ev_msg_t *m)
 	each_inst(status_one, m);
 }
 
-static void state_one(inst_t *in, void *ctx)
-{
-	fprintf(ctx, "job %s %s/%s pid=%d\n", inst_label(in),
-			in->goal ? "start" : "stop", nth_string(state_names, in->state),
-			(int)in->main_pid);
-}
-
+/* Every job: what runs now, and how its last run ended. */
 void FAST_FUNC ev_engine_state(FILE *f)
 {
-	each_inst(state_one, f);
+	job_t *j;
+	inst_t *in;
+
+	for (j = en.jobs; j; j = j->next) {
+		fprintf(f, "job %s: ", j->name);
+		if (j->runs)
+			fprintf(f, "ran %u, last %s", j->runs, j->last);
+		else
+			fprintf(f, "%s", j->insts ? "first run" : "never started");
+		for (in = j->insts; in; in = in->next)
+			fprintf(f, "; %s%s%s%s/%s pid %d", in->name,
+					in->name[0] ? " " : "", in->job->def->keep ? "(keep) " : "",
+					in->goal ? "start" : "stop",
+					nth_string(state_names, in->state), (int)in->main_pid);
+		fputc('\n', f);
+	}
 }

@@ -25,6 +25,7 @@ static struct {
 	struct pollfd *pfd;		/* poll set, grown when fds are added */
 	ev_fd_t **ready;		/* the watch behind each pfd[i] */
 	unsigned cap;
+	unsigned nready;		/* entries of ready[] being dispatched */
 	ev_fd_t sig;			/* the signalfd */
 	sigset_t sigset;
 	void (*sigcb)(int) FAST_FUNC;
@@ -61,7 +62,7 @@ void FAST_FUNC ev_fd_del(ev_fd_t *w)
 		}
 	}
 	/* It may be in the set being dispatched: never call it again. */
-	for (i = 0; i < evl.cap; i++)
+	for (i = 0; i < evl.nready; i++)
 		if (evl.ready[i] == w)
 			evl.ready[i] = NULL;
 }
@@ -315,13 +316,14 @@ int FAST_FUNC ev_run(void)
 				continue;
 			return -errno;
 		}
+		evl.nready = n;		/* ev_fd_del() may clear entries */
 		for (i = 0; i < n && !evl.stop; i++) {
 			ev_fd_t *w = evl.ready[i];
 
 			if (w && evl.pfd[i].revents)
 				w->cb(w, evl.pfd[i].revents);
 		}
-		memset(evl.ready, 0, n * sizeof(evl.ready[0]));
+		evl.nready = 0;
 	}
 	return evl.code;
 }

@@ -1,0 +1,357 @@
+#!/bin/sh
+# bench.sh BUILD BUSYBOX - the benchmark (`make bench`; not a test).
+#
+# Three initramfs images boot the same disk with the same kernel, 5 boots
+# each, interleaved (evbox, floor, itools, evbox, ...):
+#   evbox   the evbox image, host-only for the bench disk's root
+#   floor   bench/floor.c: only the fixed steps for this disk (insmod the 11
+#           modules in order, wait for /dev/vda1, mount it, switch root)
+#   itools  Debian's initramfs-tools for the same kernel (MODULES=dep when
+#           its image holds the disk's drivers, else MODULES=most)
+# The disk: GPT, one ext4 partition vda1 whose /sbin/init is bench/marker.c.
+# Measured per boot, from the console (printk.time=1):
+#   init    seconds from the kernel's "Run /init as init process" to the
+#           real root's marker line in the kernel log (same printk clock)
+#   uptime  CLOCK_BOOTTIME at the marker (= /proc/uptime, to the us): this
+#           one counts the kernel unpacking the image
+# Prints every sample, the medians, the image sizes, and whether evbox is
+# within 1.25x of the floor on init and 1.15x on uptime (MET / NOT MET).
+# Fails only when a boot does not reach the marker.  Raw numbers:
+# BUILD/bench/results.txt; consoles: BUILD/bench/console/.
+#
+# Needs root (or sudo) for the initramfs-tools image: mkinitramfs reads
+# /lib/modules/VERSION and /boot/config-VERSION, which are made as
+# temporary symlinks into BUILD and removed on exit.
+set -eu
+
+[ $# -eq 2 ] || { echo "usage: $0 BUILD BUSYBOX" >&2; exit 2; }
+build=$(realpath "$1") bb=$(realpath "$2")
+top=$(cd "$(dirname "$0")/.." && pwd)
+vm=$top/scripts/vm
+work=$build/bench
+uuid=be4c0000-e7b0-4c5a-9d1e-000000000001
+rounds=${BENCH_ROUNDS:-5}
+names="evbox floor itools"
+cmdline="root=UUID=$uuid"	# boot.sh adds: console=ttyS0 printk.time=1 panic=-1
+# the floor's modules, in load order (.modinfo depends= decides it)
+floor_modules="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev
+	virtio_pci virtio_blk crc16 mbcache jbd2 crc32c_generic ext4"
+export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1700000000}
+
+SUDO=''
+[ "$(id -u)" = 0 ] || SUDO=sudo
+say() { echo "bench: $*"; }
+die() { echo "bench: $*" >&2; exit 1; }
+
+# ---- setup: the bench's own host packages (not the product's) ------------
+setup()
+{
+	missing=''
+	for p in initramfs-tools busybox zstd gcc cpio fdisk e2fsprogs qemu-system-x86; do
+		dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null | grep -q '^ii' ||
+			missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	say "installing$missing"
+	# busybox and zstd are what initramfs-tools-core recommends: a default
+	# Debian install has them, so its image is the usual one
+	# shellcheck disable=SC2086
+	$SUDO env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -q --no-install-recommends $missing >&2
+}
+
+# ---- the disk and its root ------------------------------------------------
+make_disk()	# -> $work/disk.img, $work/root (the tree)
+{
+	mkdir -p "$work/root/sbin" "$work/root/etc"
+	for d in dev proc sys run root tmp; do mkdir -p "$work/root/$d"; done
+	cp "$work/marker" "$work/root/sbin/init"
+	# what a host-only builder reads: the root's own fstab
+	echo "UUID=$uuid / ext4 ro 0 0" > "$work/root/etc/fstab"
+
+	rm -f "$work/disk.img"
+	truncate -s 64M "$work/disk.img"
+	printf 'label: gpt\nstart=2048, type=linux, name=benchroot\n' |
+		sfdisk -q "$work/disk.img"
+	# start and size of partition 1, in sectors
+	set -- $(sfdisk -d "$work/disk.img" |
+		sed -n 's/^[^:]*1 : start= *\([0-9]*\), size= *\([0-9]*\),.*/\1 \2/p')
+	[ $# = 2 ] || die "no partition 1 in $work/disk.img"
+	rm -f "$work/part.img"
+	truncate -s $(($2 * 512)) "$work/part.img"
+	mkfs.ext4 -q -F -U "$uuid" -L benchroot -E root_owner=0:0 \
+		-d "$work/root" "$work/part.img"
+	dd if="$work/part.img" of="$work/disk.img" bs=512 seek="$1" \
+		conv=notrunc,sparse status=none
+	rm -f "$work/part.img"
+}
+
+# ---- the three images -------------------------------------------------------
+cpio_gz()	# DIR OUT: a reproducible gzip'd newc cpio, as scripts/vm/mkimage.sh
+{
+	(cd "$1" &&
+	 find . -mindepth 1 -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} + &&
+	 find . -mindepth 1 -printf '%P\n' | LC_ALL=C sort |
+	 cpio -o -H newc -R 0:0 --reproducible --quiet) | gzip -n -9 > "$2"
+}
+
+# The evbox image.  Switching to the image builder and evmount is this one
+# function: `evbox_image_builder` when scripts/mkinitramfs is there.
+evbox_image()	# OUT
+{
+	if [ -x "$top/scripts/mkinitramfs" ] && [ -z "${BENCH_STANDIN:-}" ]; then
+		evbox_image_builder "$1"
+	else
+		evbox_image_standin "$1"
+	fi
+}
+
+evbox_image_builder()	# OUT: scripts/mkinitramfs, host-only, evmount by root=
+{
+	"$top/scripts/mkinitramfs" -q -b "$bb" -o "$1" -k "$version" \
+		-M "$build/kernel" -H "$work/root" -m "virtio_pci virtio_blk" -C ""
+	evbox_how="scripts/mkinitramfs -H (host-only), evmount, root=UUID="
+}
+
+evbox_image_standin()	# OUT: scripts/vm/mkimage.sh and a job mounting by UUID
+{
+	mkdir -p "$work/evbox-jobs"
+	cat > "$work/evbox-jobs/rootfs.conf" <<JOB
+description "mount the root by its UUID (stand-in for evmount)"
+start on block-device-added ID_FS_UUID=$uuid
+task
+script
+	mount -t ext4 -o ro \$DEVNAME /root
+	evctl emit mounted MOUNTPOINT=/root DEVICE=\$DEVNAME TYPE=ext4
+end script
+JOB
+	"$vm/mkimage.sh" -b "$bb" -k "$moddir" \
+		-m "virtio_pci virtio_blk ext4 crc32c_generic crc32c-intel" \
+		-j "$work/evbox-jobs" -o "$1"
+	evbox_how="scripts/vm/mkimage.sh + a stand-in mount job (no evmount yet)"
+}
+
+floor_image()	# OUT
+{
+	s=$work/floor-stage
+	rm -rf "$s"
+	mkdir -p "$s/m" "$s/dev" "$s/proc" "$s/root"
+	cp "$work/floor" "$s/init"
+	for m in $floor_modules; do
+		ko=$(find "$moddir/kernel" -name "$m.ko" | head -n 1)
+		[ -n "$ko" ] || die "no module $m in $moddir"
+		cp "$ko" "$s/m/$m.ko"
+	done
+	cpio_gz "$s" "$1"
+	rm -rf "$s"
+}
+
+# initramfs-tools reads /lib/modules/VERSION (with modules.dep) and
+# /boot/config-VERSION of the host.  For the time of mkinitramfs they are
+# made there (hard links of BUILD's copy, which has its own depmod, so the
+# kernel tree is not written to) and removed on exit.  Not symlinks:
+# mkinitramfs would copy the symlinks' targets into the image too.
+made=''
+unmake_host()
+{
+	for p in $made; do
+		case $p in
+		*/) $SUDO rmdir "$p" 2>/dev/null || true ;;
+		*) $SUDO rm -rf "$p" ;;
+		esac
+	done
+	made=''
+}
+make_host()	# SOURCE PATH: a hard-link copy of SOURCE at PATH, which must not exist
+{
+	[ ! -e "$2" ] && [ ! -L "$2" ] || die "$2 exists on this host; not replacing it"
+	if [ ! -d "$(dirname "$2")" ]; then
+		$SUDO mkdir -p "$(dirname "$2")"
+		made="$(dirname "$2")/ $made"
+	fi
+	made="$2 $made"
+	$SUDO cp -al "$1" "$2" 2>/dev/null || $SUDO cp -a "$1" "$2"
+}
+
+# The image is kept while the kernel, initramfs-tools and the host's
+# /etc/initramfs-tools are the same (BENCH_REBUILD=1: make it again).
+itools_image()	# OUT
+{
+	key="$version $(dpkg-query -W -f='${Version}' initramfs-tools-core) $(cd /etc/initramfs-tools && find . -type f | LC_ALL=C sort | xargs cat | md5sum)"
+	if [ -z "${BENCH_REBUILD:-}" ] && [ -s "$1" ] && [ -s "$1.key" ] &&
+	   [ "$(sed -n 1p "$1.key")" = "$key" ]; then
+		itools_mode=$(sed -n 2p "$1.key")
+		say "initramfs-tools image unchanged (MODULES=$itools_mode)"
+		return 0
+	fi
+	rm -f "$1" "$1.key"
+	mods=$work/itools-modroot
+	if [ ! -s "$mods/lib/modules/$version/modules.dep" ]; then
+		rm -rf "$mods"
+		mkdir -p "$mods/lib/modules"
+		cp -al "$moddir" "$mods/lib/modules/$version" 2>/dev/null ||
+			cp -a "$moddir" "$mods/lib/modules/$version"
+		depmod -b "$mods" "$version"
+	fi
+	conf=$work/itools-conf
+	rm -rf "$conf"
+	cp -a /etc/initramfs-tools "$conf"
+	echo "RESUME=none" > "$conf/conf.d/resume"
+
+	trap unmake_host EXIT INT TERM
+	make_host "$mods/lib/modules/$version" "/lib/modules/$version"
+	make_host "$build/kernel/boot/config-$version" "/boot/config-$version"
+	itools_mode=''
+	for mode in dep most; do
+		sed -i "s/^MODULES=.*/MODULES=$mode/" "$conf/initramfs.conf"
+		rm -f "$1"
+		say "mkinitramfs MODULES=$mode"
+		if ! mkinitramfs -d "$conf" -o "$1" "$version" > "$work/itools-$mode.log" 2>&1; then
+			say "initramfs-tools MODULES=$mode failed (see $work/itools-$mode.log)"
+			continue
+		fi
+		# dep looks at this host's root device, not the VM's: keep its
+		# image only if it holds what the bench disk needs
+		have=$(lsinitramfs "$1" | sed -n 's,.*/\(virtio_blk\|virtio_pci\|ext4\)\.ko$,\1,p' |
+			sort -u | wc -l)
+		if [ "$have" = 3 ]; then
+			itools_mode=$mode
+			break
+		fi
+		say "initramfs-tools MODULES=$mode: no virtio_blk, virtio_pci and ext4 in its image"
+	done
+	unmake_host
+	trap - EXIT INT TERM
+	[ -n "$itools_mode" ] || die "initramfs-tools made no usable image"
+	printf '%s\n%s\n' "$key" "$itools_mode" > "$1.key"
+}
+
+# ---- sizes --------------------------------------------------------------------
+unpacked_size()	# IMAGE: bytes of the cpio (a compressed one, or plain + compressed)
+{
+	magic=$(od -An -tx1 -N4 "$1" | tr -d ' ')
+	case $magic in
+	1f8b*)    gzip -dc "$1" | wc -c ;;
+	28b52ffd) zstd -dc "$1" | wc -c ;;
+	fd377a58) xz -dc "$1" | wc -c ;;
+	30373037) # plain cpio first (early microcode): unmkinitramfs would split
+		  # it; count with the kernel's view, the sum of the parts
+		  d=$(mktemp -d); unmkinitramfs "$1" "$d" >/dev/null 2>&1
+		  du -sb --apparent-size "$d" | cut -f1; rm -rf "$d" ;;
+	*) echo "?" ;;
+	esac
+}
+
+# ---- one boot -------------------------------------------------------------------
+boot_one()	# NAME ROUND -> appends a line to results.txt
+{
+	log=$work/console/$1-$2.log
+	rc=0
+	"$vm/boot.sh" -k "$kernel" -i "$work/$1.img" -d "$work/disk.img" \
+		-a "$cmdline" -p BENCH-MARKER -t "${BENCH_SECONDS:-120}" -l "$log" \
+		2> "$work/boot.err" || rc=$?
+	if [ $rc != 0 ] || ! grep -q 'BENCH-MARKER pid=1 ' "$log"; then
+		echo "bench: $1 boot $2 did not reach the real root's marker: $(tail -n 1 "$work/boot.err")" >&2
+		echo "--- last lines of $log" >&2
+		tail -n 25 "$log" >&2
+		exit 1
+	fi
+	# [   1.234567] Run /init as init process  ...  [   1.678901] bench: real root reached
+	awk -v name="$1" -v round="$2" '
+		function ts(l) { sub(/^\[ */, "", l); sub(/\].*/, "", l); return l + 0 }
+		/Run \/init as init process/ { run = ts($0) }
+		/bench: real root reached/ { mark = ts($0) }
+		/^BENCH-MARKER / { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
+		END {
+			if (run == "" || mark == "") { print "bench: no timestamps in console" > "/dev/stderr"; exit 1 }
+			printf "%s %d run=%.6f marker=%.6f init=%.6f uptime=%s boottime=%s\n",
+				name, round, run, mark, mark - run, v["uptime"], v["boottime"]
+		}' "$log" >> "$work/results.txt" ||
+		die "$1 boot $2: could not read the timestamps in $log"
+}
+
+# ---- main ---------------------------------------------------------------------------
+start=$(cut -d' ' -f1 /proc/uptime)
+setup
+version=$("$vm/kernel.sh" "$build")
+kernel=$build/kernel/boot/vmlinuz-$version
+moddir=$build/kernel/lib/modules/$version
+mkdir -p "$work"
+rm -rf "$work/console" "$work/root" "$work/evbox-jobs"
+mkdir -p "$work/console"
+
+say "building the floor and the marker (gcc -static -Os)"
+gcc -static -Os -Wall -o "$work/floor" "$top/bench/floor.c" \
+	-DFLOOR_MODULES="\"$(echo $floor_modules)\""
+gcc -static -Os -Wall -o "$work/marker" "$top/bench/marker.c"
+strip "$work/floor" "$work/marker"
+
+say "making the disk (GPT, vda1 ext4 UUID=$uuid)"
+make_disk
+say "making the evbox image"
+evbox_image "$work/evbox.img"
+say "making the floor image"
+floor_image "$work/floor.img"
+say "making the initramfs-tools image"
+itools_image "$work/itools.img"
+
+{
+	echo "# evbox bench $(date -u +%Y-%m-%dT%H:%MZ), kernel $version, QEMU TCG"
+	echo "# cmdline: console=ttyS0 printk.time=1 panic=-1 $cmdline (no quiet, default loglevel, for all three)"
+	echo "# evbox image: $evbox_how"
+	echo "# initramfs-tools: MODULES=$itools_mode"
+	for n in $names; do
+		echo "# size $n compressed=$(stat -c %s "$work/$n.img") uncompressed=$(unpacked_size "$work/$n.img")"
+	done
+} > "$work/results.txt"
+
+total=$((rounds * 3)) i=0
+for r in $(seq 1 "$rounds"); do
+	for n in $names; do
+		i=$((i + 1))
+		say "boot $i/$total $n (round $r)"
+		boot_one "$n" "$r"
+	done
+done
+
+# ---- the table ----------------------------------------------------------------------
+awk -v itools_mode="$itools_mode" '
+	/^# size / { split($4, c, "="); split($5, u, "="); csize[$3] = c[2]; usize[$3] = u[2]; next }
+	/^#/ { next }
+	{
+		n = $1
+		for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		k = ++cnt[n]; init[n, k] = v["init"]; up[n, k] = v["boottime"]
+	}
+	function median(a, n,    m, i, j, t, x) {
+		m = cnt[n]
+		for (i = 1; i <= m; i++) x[i] = a[n, i]
+		for (i = 2; i <= m; i++)	# insertion sort, m is small
+			for (j = i; j > 1 && x[j-1] > x[j]; j--) { t = x[j]; x[j] = x[j-1]; x[j-1] = t }
+		return m % 2 ? x[(m+1)/2] : (x[m/2] + x[m/2+1]) / 2
+	}
+	function samples(a, n,    s, i) {
+		s = ""
+		for (i = 1; i <= cnt[n]; i++) s = s sprintf("%s%.2f", i > 1 ? " " : "", a[n, i])
+		return s
+	}
+	END {
+		split("evbox floor itools", names, " ")
+		printf "\n%-8s %12s %12s %10s %10s   %-29s %s\n", "image", "compressed", "unpacked",
+			"init (s)", "uptime (s)", "init samples", "uptime samples"
+		for (i = 1; i <= 3; i++) {
+			n = names[i]
+			mi[n] = median(init, n); mu[n] = median(up, n)
+			printf "%-8s %12s %12s %10.3f %10.3f   %-29s %s\n", n, csize[n], usize[n],
+				mi[n], mu[n], samples(init, n), samples(up, n)
+		}
+		printf "\ninit   = Run /init -> real root marker (printk clock); uptime = CLOCK_BOOTTIME at the marker\n"
+		printf "itools = initramfs-tools, MODULES=%s; medians of %d boots each, interleaved\n\n", itools_mode, cnt["floor"]
+		ri = mi["evbox"] / mi["floor"]; ru = mu["evbox"] / mu["floor"]
+		printf "evbox/floor init:   %.2fx  (target <= 1.25x)  %s\n", ri, ri <= 1.25 ? "MET" : "NOT MET"
+		printf "evbox/floor uptime: %.2fx  (target <= 1.15x)  %s\n", ru, ru <= 1.15 ? "MET" : "NOT MET"
+		printf "itools/floor:       %.2fx init, %.2fx uptime\n", mi["itools"] / mi["floor"], mu["itools"] / mu["floor"]
+	}' "$work/results.txt" | tee "$work/table.txt"
+took=$(awk -v s="$start" '{ printf "%.0f", $1 - s }' /proc/uptime)
+echo
+say "raw numbers in $work/results.txt, consoles in $work/console/ (${took} s)"

@@ -97,11 +97,7 @@ clean:
 	@bb=$$(cat $(BUILD)/src/busybox.dir 2>/dev/null) && [ -d "$$bb" ] && \
 		$(MAKE) -s -C "$$bb" O=$(BUILD)/obj clean || true
 	rm -rf $(BUILD)/obj $(BUILD)/check $(BUILD)/tiny $(BUILD)/allno $(BUILD)/busybox
-dist# The benchmark: not a test, it fails only when a boot does not end.
-bench: $(BUILD)/busybox
-	@bench/bench.sh $(BUILD) $(BUILD)/busybox
-
-clean:
+distclean:
 	rm -rf $(BUILD) .config .config.old defconfig
 
 .PHONY: all setup defconfig savedefconfig check unitcheck vmsmoke bench clean distclean FORCE \

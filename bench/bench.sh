@@ -19,6 +19,11 @@
 # Fails only when a boot does not reach the marker.  Raw numbers:
 # BUILD/bench/results.txt; consoles: BUILD/bench/console/.
 #
+# Environment: BENCH_ROUNDS (5), BENCH_NICE (a nice value for QEMU, e.g.
+# -10 on a busy host), BENCH_REBUILD=1 (make the initramfs-tools image
+# again), BENCH_STANDIN=1 (the evbox image from scripts/vm/mkimage.sh and a
+# stand-in mount job even when scripts/mkinitramfs exists).
+#
 # Needs root (or sudo) for the initramfs-tools image: mkinitramfs reads
 # /lib/modules/VERSION and /boot/config-VERSION, which are made as
 # temporary symlinks into BUILD and removed on exit.
@@ -247,7 +252,7 @@ boot_one()	# NAME ROUND -> appends a line to results.txt
 {
 	log=$work/console/$1-$2.log
 	rc=0
-	"$vm/boot.sh" -k "$kernel" -i "$work/$1.img" -d "$work/disk.img" \
+	${BENCH_NICE:+nice -n "$BENCH_NICE"} "$vm/boot.sh" -k "$kernel" -i "$work/$1.img" -d "$work/disk.img" \
 		-a "$cmdline" -p BENCH-MARKER -t "${BENCH_SECONDS:-120}" -l "$log" \
 		2> "$work/boot.err" || rc=$?
 	if [ $rc != 0 ] || ! grep -q 'BENCH-MARKER pid=1 ' "$log"; then
@@ -300,6 +305,7 @@ itools_image "$work/itools.img"
 	echo "# cmdline: console=ttyS0 printk.time=1 panic=-1 $cmdline (no quiet, default loglevel, for all three)"
 	echo "# evbox image: $evbox_how"
 	echo "# initramfs-tools: MODULES=$itools_mode"
+	echo "# host: $(nproc) cores, load average before the boots: $(cut -d' ' -f1-3 /proc/loadavg)"
 	for n in $names; do
 		echo "# size $n compressed=$(stat -c %s "$work/$n.img") uncompressed=$(unpacked_size "$work/$n.img")"
 	done
@@ -321,7 +327,7 @@ awk -v itools_mode="$itools_mode" '
 	{
 		n = $1
 		for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-		k = ++cnt[n]; init[n, k] = v["init"]; up[n, k] = v["boottime"]
+		k = ++cnt[n]; init[n, k] = v["init"]; up[n, k] = v["boottime"]; run[n, k] = v["run"]
 	}
 	function median(a, n,    m, i, j, t, x) {
 		m = cnt[n]
@@ -337,21 +343,23 @@ awk -v itools_mode="$itools_mode" '
 	}
 	END {
 		split("evbox floor itools", names, " ")
-		printf "\n%-8s %12s %12s %10s %10s   %-29s %s\n", "image", "compressed", "unpacked",
-			"init (s)", "uptime (s)", "init samples", "uptime samples"
+		printf "\n%-7s %10s %10s %7s %7s %7s  %-29s %s\n", "image", "gz/zst", "cpio",
+			"kernel", "init", "uptime", "init samples (s)", "uptime samples (s)"
 		for (i = 1; i <= 3; i++) {
 			n = names[i]
 			mi[n] = median(init, n); mu[n] = median(up, n)
-			printf "%-8s %12s %12s %10.3f %10.3f   %-29s %s\n", n, csize[n], usize[n],
-				mi[n], mu[n], samples(init, n), samples(up, n)
+			printf "%-7s %10s %10s %7.3f %7.3f %7.3f  %-29s %s\n", n, csize[n], usize[n],
+				median(run, n), mi[n], mu[n], samples(init, n), samples(up, n)
 		}
-		printf "\ninit   = Run /init -> real root marker (printk clock); uptime = CLOCK_BOOTTIME at the marker\n"
-		printf "itools = initramfs-tools, MODULES=%s; medians of %d boots each, interleaved\n\n", itools_mode, cnt["floor"]
+		printf "\nsizes in bytes; medians of %d boots each, interleaved; kernel = uptime at Run /init\n", cnt["floor"]
+		printf "init = Run /init -> the real root marker (printk clock); uptime = CLOCK_BOOTTIME at the marker\n"
+		printf "itools = initramfs-tools, MODULES=%s\n\n", itools_mode
 		ri = mi["evbox"] / mi["floor"]; ru = mu["evbox"] / mu["floor"]
 		printf "evbox/floor init:   %.2fx  (target <= 1.25x)  %s\n", ri, ri <= 1.25 ? "MET" : "NOT MET"
 		printf "evbox/floor uptime: %.2fx  (target <= 1.15x)  %s\n", ru, ru <= 1.15 ? "MET" : "NOT MET"
 		printf "itools/floor:       %.2fx init, %.2fx uptime\n", mi["itools"] / mi["floor"], mu["itools"] / mu["floor"]
 	}' "$work/results.txt" | tee "$work/table.txt"
 took=$(awk -v s="$start" '{ printf "%.0f", $1 - s }' /proc/uptime)
+echo "# host load average after the boots: $(cut -d' ' -f1-3 /proc/loadavg); bench took $took s" >> "$work/results.txt"
 echo
 say "raw numbers in $work/results.txt, consoles in $work/console/ (${took} s)"

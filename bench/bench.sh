@@ -100,25 +100,37 @@ cpio_gz()	# DIR OUT: a reproducible gzip'd newc cpio, as scripts/vm/mkimage.sh
 	 cpio -o -H newc -R 0:0 --reproducible --quiet) | gzip -n -9 > "$2"
 }
 
-# The evbox image.  Switching to the image builder and evmount is this one
-# function: `evbox_image_builder` when scripts/mkinitramfs is there.
+# The evbox image.  With the image builder (scripts/mkinitramfs) and
+# evmount (its job init/mountall.conf) it is host-only for the bench disk's
+# root, found by root=UUID=; until they are both there, a stand-in job
+# mounts the root by UUID and scripts/vm/mkimage.sh packs what the builder
+# lacks.  BENCH_STANDIN=1 keeps the stand-in.
 evbox_image()	# OUT
 {
-	if [ -x "$top/scripts/mkinitramfs" ] && [ -z "${BENCH_STANDIN:-}" ]; then
-		evbox_image_builder "$1"
-	else
-		evbox_image_standin "$1"
+	if [ -n "${BENCH_STANDIN:-}" ] || [ ! -x "$top/scripts/mkinitramfs" ]; then
+		standin_job
+		"$vm/mkimage.sh" -b "$bb" -k "$moddir" \
+			-m "virtio_pci virtio_blk ext4 crc32c_generic crc32c-intel" \
+			-j "$work/evbox-jobs" -o "$1"
+		evbox_how="scripts/vm/mkimage.sh, a stand-in job mounts the root by UUID"
+		return
 	fi
+	set -- "$1"
+	if [ -f "$top/init/mountall.conf" ]; then
+		evbox_how="scripts/mkinitramfs -H (host-only), evmount finds root=UUID="
+	else
+		standin_job
+		set -- "$@" -j "$work/evbox-jobs"
+		evbox_how="scripts/mkinitramfs -H (host-only), a stand-in job mounts the root by UUID (no evmount yet)"
+	fi
+	config=${KCONFIG_CONFIG:-$top/.config}
+	[ -r "$config" ] && set -- "$@" -c "$config"
+	out=$1; shift
+	"$top/scripts/mkinitramfs" -q -b "$bb" -o "$out" -k "$version" \
+		-M "$build/kernel" -H "$work/root" -m "virtio_pci virtio_blk" "$@"
 }
 
-evbox_image_builder()	# OUT: scripts/mkinitramfs, host-only, evmount by root=
-{
-	"$top/scripts/mkinitramfs" -q -b "$bb" -o "$1" -k "$version" \
-		-M "$build/kernel" -H "$work/root" -m "virtio_pci virtio_blk" -C ""
-	evbox_how="scripts/mkinitramfs -H (host-only), evmount, root=UUID="
-}
-
-evbox_image_standin()	# OUT: scripts/vm/mkimage.sh and a job mounting by UUID
+standin_job()	# -> $work/evbox-jobs/rootfs.conf
 {
 	mkdir -p "$work/evbox-jobs"
 	cat > "$work/evbox-jobs/rootfs.conf" <<JOB
@@ -130,10 +142,6 @@ script
 	evctl emit mounted MOUNTPOINT=/root DEVICE=\$DEVNAME TYPE=ext4
 end script
 JOB
-	"$vm/mkimage.sh" -b "$bb" -k "$moddir" \
-		-m "virtio_pci virtio_blk ext4 crc32c_generic crc32c-intel" \
-		-j "$work/evbox-jobs" -o "$1"
-	evbox_how="scripts/vm/mkimage.sh + a stand-in mount job (no evmount yet)"
 }
 
 floor_image()	# OUT

@@ -41,7 +41,7 @@ cmdline="root=UUID=$uuid"	# boot.sh adds: console=ttyS0 printk.time=1 panic=-1
 # the floor's modules, in load order (.modinfo depends= decides it)
 floor_modules="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev
 	virtio_pci virtio_blk crc16 mbcache jbd2 crc32c_generic ext4"
-export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1700000000}
+export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-1700000000}"
 
 SUDO=''
 [ "$(id -u)" = 0 ] || SUDO=sudo
@@ -79,6 +79,7 @@ make_disk()	# -> $work/disk.img, $work/root (the tree)
 	printf 'label: gpt\nstart=2048, type=linux, name=benchroot\n' |
 		sfdisk -q "$work/disk.img"
 	# start and size of partition 1, in sectors
+	# shellcheck disable=SC2046
 	set -- $(sfdisk -d "$work/disk.img" |
 		sed -n 's/^[^:]*1 : start= *\([0-9]*\), size= *\([0-9]*\),.*/\1 \2/p')
 	[ $# = 2 ] || die "no partition 1 in $work/disk.img"
@@ -177,7 +178,9 @@ unmake_host()
 }
 make_host()	# SOURCE PATH: a hard-link copy of SOURCE at PATH, which must not exist
 {
-	[ ! -e "$2" ] && [ ! -L "$2" ] || die "$2 exists on this host; not replacing it"
+	if [ -e "$2" ] || [ -L "$2" ]; then
+		die "$2 exists on this host; not replacing it"
+	fi
 	if [ ! -d "$(dirname "$2")" ]; then
 		$SUDO mkdir -p "$(dirname "$2")"
 		made="$(dirname "$2")/ $made"
@@ -240,6 +243,14 @@ itools_image()	# OUT
 }
 
 # ---- sizes --------------------------------------------------------------------
+compression()	# IMAGE
+{
+	case $(od -An -tx1 -N4 "$1" | tr -d ' ') in
+	1f8b*) echo gzip ;; 28b52ffd) echo zstd ;; fd377a58) echo xz ;;
+	04224d18|02214c18) echo lz4 ;; 30373037) echo cpio+ ;; *) echo '?' ;;
+	esac
+}
+
 unpacked_size()	# IMAGE: bytes of the cpio (a compressed one, or plain + compressed)
 {
 	magic=$(od -An -tx1 -N4 "$1" | tr -d ' ')
@@ -295,7 +306,7 @@ mkdir -p "$work/console"
 
 say "building the floor and the marker (gcc -static -Os)"
 gcc -static -Os -Wall -o "$work/floor" "$top/bench/floor.c" \
-	-DFLOOR_MODULES="\"$(echo $floor_modules)\""
+	-DFLOOR_MODULES="\"$(echo "$floor_modules" | tr -s ' \t\n' '   ' | sed 's/ $//')\""
 gcc -static -Os -Wall -o "$work/marker" "$top/bench/marker.c"
 strip "$work/floor" "$work/marker"
 
@@ -315,7 +326,7 @@ itools_image "$work/itools.img"
 	echo "# initramfs-tools: MODULES=$itools_mode"
 	echo "# host: $(nproc) cores, load average before the boots: $(cut -d' ' -f1-3 /proc/loadavg)"
 	for n in $names; do
-		echo "# size $n compressed=$(stat -c %s "$work/$n.img") uncompressed=$(unpacked_size "$work/$n.img")"
+		echo "# size $n compressed=$(stat -c %s "$work/$n.img") uncompressed=$(unpacked_size "$work/$n.img") format=$(compression "$work/$n.img")"
 	done
 } > "$work/results.txt"
 
@@ -330,7 +341,8 @@ done
 
 # ---- the table ----------------------------------------------------------------------
 awk -v itools_mode="$itools_mode" '
-	/^# size / { split($4, c, "="); split($5, u, "="); csize[$3] = c[2]; usize[$3] = u[2]; next }
+	/^# size / { split($4, c, "="); split($5, u, "="); split($6, f, "=")
+		csize[$3] = c[2]; usize[$3] = u[2]; fmt[$3] = f[2]; next }
 	/^#/ { next }
 	{
 		n = $1
@@ -351,12 +363,12 @@ awk -v itools_mode="$itools_mode" '
 	}
 	END {
 		split("evbox floor itools", names, " ")
-		printf "\n%-7s %10s %10s %7s %7s %7s  %-29s %s\n", "image", "gz/zst", "cpio",
+		printf "\n%-7s %-5s %9s %9s %7s %7s %7s  %-29s %s\n", "image", "comp", "packed", "cpio",
 			"kernel", "init", "uptime", "init samples (s)", "uptime samples (s)"
 		for (i = 1; i <= 3; i++) {
 			n = names[i]
 			mi[n] = median(init, n); mu[n] = median(up, n)
-			printf "%-7s %10s %10s %7.3f %7.3f %7.3f  %-29s %s\n", n, csize[n], usize[n],
+			printf "%-7s %-5s %9s %9s %7.3f %7.3f %7.3f  %-29s %s\n", n, fmt[n], csize[n], usize[n],
 				median(run, n), mi[n], mu[n], samples(init, n), samples(up, n)
 		}
 		printf "\nsizes in bytes; medians of %d boots each, interleaved; kernel = uptime at Run /init\n", cnt["floor"]

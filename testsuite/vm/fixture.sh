@@ -51,22 +51,24 @@ while getopts i: o; do
 done
 shift $((OPTIND - 1))
 [ $# -ge 2 ] || usage
-mkdir -p "$1"
+# A cache hit starts few processes: on a busy machine each costs tens of ms.
+[ -d "$1" ] || mkdir -p "$1"
 build=$(cd "$1" && pwd)
 shift
-here=$(cd "$(dirname "$0")" && pwd)
-self=$here/$(basename "$0")
-top=$(cd "$here/../.." && pwd)
+case $0 in */*) here=${0%/*} ;; *) here=. ;; esac
+here=$(cd "$here" && pwd)
+self=$here/${0##*/}
+top=${here%/testsuite/vm}
 store=$build/vm/fixtures
 bdir=$store/builder
-mkdir -p "$bdir"
+[ -d "$bdir" ] || mkdir -p "$bdir"
 [ -z "$input" ] || [ -d "$input" ] || { echo "fixture: -i $input: not a directory" >&2; exit 2; }
 
 say() { echo "fixture: $*" >&2; }
 die() { echo "fixture: $*" >&2; exit 1; }
 now() { cut -d' ' -f1 /proc/uptime; }
 since() { awk -v s="$1" '{ printf "%d", $1 - s + 0.5 }' /proc/uptime; }
-sha() { sha256sum | cut -c1-12; }
+sha() { set -- "$(sha256sum)"; h=${1%% *}; echo "${h%"${h#????????????}"}"; }
 
 # ---- the recipes: resolve the names first, so a typo fails at once ---------
 recipes=''
@@ -75,26 +77,48 @@ for r in "$@"; do
 	elif [ -f "$here/fixtures/$r.recipe" ]; then f=$here/fixtures/$r.recipe
 	else die "no recipe $r (neither a file nor $here/fixtures/$r.recipe)"
 	fi
-	recipes="$recipes $(cd "$(dirname "$f")" && pwd)/$(basename "$f")"
+	case $f in /*) ;; *) f=$PWD/$f ;; esac
+	case $f in *' '*) die "$f: no spaces in recipe paths, please" ;; esac
+	recipes="$recipes $f"
 done
 
-header()	# FILE KEY: the values of `# KEY: VALUE` lines
+header()	# RECIPE: disks, input_req, secs, mem from its `# KEY: VALUE` lines
 {
-	sed -n "s/^# *$2: *//p" "$1"
+	disks='' input_req='' secs=300 mem=1024 nl='
+'
+	while IFS= read -r line; do
+		case $line in
+		'# disk: '*) disks="$disks${line#'# disk: '}$nl" ;;
+		'# input: '*) input_req=${line#'# input: '} ;;
+		'# timeout: '*) secs=${line#'# timeout: '} ;;
+		'# memory: '*) mem=${line#'# memory: '} ;;
+		esac
+	done < "$1"
+	disks=${disks%"$nl"}
 }
 
 # ---- the input directory, packed once ------------------------------------
-work=$(mktemp -d "${TMPDIR:-/tmp}/fixture.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+work=''
+mkwork()
+{
+	[ -z "$work" ] || return 0
+	work=$(mktemp -d "${TMPDIR:-/tmp}/fixture.XXXXXX")
+	trap 'rm -rf "$work"' EXIT
+}
 inhash=none
 if [ -n "$input" ]; then
+	mkwork
 	tar -C "$input" -c -f "$work/in.tar" --sort=name --mtime=@0 \
 		--owner=0 --group=0 --numeric-owner --format=gnu .
 	inhash=$(sha < "$work/in.tar")
 fi
 
 # ---- the builder's key -----------------------------------------------------
-version=$("$top/scripts/vm/kernel.sh" "$build")
+version=''
+[ ! -s "$build/kernel/version" ] || read -r version < "$build/kernel/version"
+if [ -z "$version" ] || [ ! -d "$build/kernel/lib/modules/$version" ]; then
+	version=$("$top/scripts/vm/kernel.sh" "$build")
+fi
 kernel=$build/kernel/boot/vmlinuz-$version
 moddir=$build/kernel/lib/modules/$version
 
@@ -128,9 +152,10 @@ candidates()	# PACKAGE... -> "PACKAGE VERSION" lines, apt's candidates
 # can only change when its lists or the dpkg status change: only then ask
 # apt again (a second each), so that a cache hit costs no apt run.
 versions=$bdir/versions
-if [ ! -s "$versions" ] ||
-   [ -n "$(find /var/lib/apt/lists /var/lib/dpkg/status -maxdepth 1 -newer "$versions" 2>/dev/null | head -n 1)" ]; then
+if [ ! -s "$versions" ] || [ /var/lib/apt/lists -nt "$versions" ] ||
+   [ /var/lib/dpkg/status -nt "$versions" ]; then
 	say "builder: asking apt for the package versions..."
+	mkwork
 	# shellcheck disable=SC2046
 	candidates $(closure) > "$work/versions"
 	[ -s "$work/versions" ] || die "apt does not know $TOOLS (apt-get update?)"
@@ -140,7 +165,18 @@ if [ ! -s "$versions" ] ||
 		mv "$work/versions" "$versions"
 	fi
 fi
-bkey=$( { cat "$versions"; echo "kernel $version"; cat "$self"; } | sha)
+# the key, remembered until one of its inputs is newer
+key=$bdir/key
+bkey=''
+if [ -s "$key" ] && [ ! "$versions" -nt "$key" ] && [ ! "$self" -nt "$key" ] &&
+   [ ! "$build/kernel/version" -nt "$key" ]; then
+	read -r bkey kv < "$key"
+	[ "$kv" = "$version" ] || bkey=''
+fi
+if [ -z "$bkey" ]; then
+	bkey=$( { cat "$versions"; echo "kernel $version"; cat "$self"; } | sha)
+	echo "$bkey $version" > "$key"
+fi
 initrd=$bdir/builder-$bkey.cpio
 
 # ---- the builder image -----------------------------------------------------
@@ -222,6 +258,7 @@ EOF
 
 build_builder()
 {
+	mkwork
 	t0=$(now)
 	# shellcheck disable=SC2046
 	set -- $(cut -d' ' -f1 "$versions")
@@ -241,7 +278,9 @@ build_builder()
 	cmp -s "$work/got" "$versions" ||
 		{ diff "$versions" "$work/got" >&2 || true; die "builder: apt-get download gave other versions (run again)"; }
 
-	root=$work/root
+	# the image's tree, inside BUILD (never a relative or empty path)
+	root=${bdir:?}/stage
+	rm -rf "$root"
 	mkdir -p "$root"
 	n=0
 	for d in "$debs"/*.deb; do
@@ -249,7 +288,7 @@ build_builder()
 		dpkg -x "$d" "$root"
 	done
 	say "builder: unpacked $n packages; adding busybox, $version modules, init..."
-	cd "$root"
+	cd "$root" || die "builder: no $root"
 	rm -rf usr/share usr/lib/x86_64-linux-gnu/gconv etc/cron.* etc/init.d etc/logcheck
 	# the busybox applets, behind Debian's own tools in PATH
 	mkdir -p bb proc sys dev run tmp root etc/fixture etc/mdadm fixture
@@ -321,10 +360,11 @@ build_builder()
 # ---- each recipe -----------------------------------------------------------
 lock=''
 for recipe in $recipes; do
-	name=$(basename "$recipe" .recipe)
-	disks=$(header "$recipe" disk)
+	name=${recipe##*/}
+	name=${name%.recipe}
+	header "$recipe"
 	[ -n "$disks" ] || die "$name: no '# disk: NAME SIZE' line in $recipe"
-	if [ "$(header "$recipe" input)" = required ] && [ -z "$input" ]; then
+	if [ "$input_req" = required ] && [ -z "$input" ]; then
 		die "$name: needs an input directory (-i DIR)"
 	fi
 	hash=$( { echo "builder $bkey"; echo "input $inhash"; cat "$recipe"; } | sha)
@@ -342,6 +382,7 @@ for recipe in $recipes; do
 			say "$name: building the builder image..."
 			build_builder
 		fi
+		mkwork
 		t0=$(now)
 		tmp=$out.tmp
 		rm -rf "$tmp" "$out" "$out.failed"
@@ -374,13 +415,12 @@ for recipe in $recipes; do
 		done <<-EOF
 		$disks
 		EOF
-		secs=$(header "$recipe" timeout) mem=$(header "$recipe" memory)
 		log=$tmp/console.log
 		say "$name: booting the builder VM (TCG)..."
 		rc=0
 		# shellcheck disable=SC2086
-		timeout "${secs:-300}" qemu-system-x86_64 -accel tcg -cpu max \
-			-m "${mem:-1024}" -smp 1 -display none -monitor none \
+		timeout "$secs" qemu-system-x86_64 -accel tcg -cpu max \
+			-m "$mem" -smp 1 -display none -monitor none \
 			-serial stdio -no-reboot -device virtio-rng-pci \
 			-kernel "$kernel" -initrd "$tmp/initrd" \
 			-append "console=ttyS0 panic=-1 loglevel=4 rdinit=/init" \
@@ -392,7 +432,7 @@ for recipe in $recipes; do
 			log=$out.failed/console.log
 			tr -d '\r' < "$log" | grep -v '^evbox-fixture: exit' | tail -n 15 | sed 's/^/  | /' >&2
 			if [ -z "$status" ]; then
-				[ $rc != 124 ] || die "$name: the builder VM did not finish in ${secs:-300} s; console: $log"
+				[ $rc != 124 ] || die "$name: the builder VM did not finish in $secs s; console: $log"
 				die "$name: the builder VM ended (QEMU status $rc) without the recipe's exit status; console: $log"
 			fi
 			die "$name: the recipe failed with exit status $status; console: $log"

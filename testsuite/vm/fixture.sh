@@ -3,7 +3,7 @@
 # throwaway VM by Debian's own mdadm, cryptsetup, lvm2 and mkfs, and cached
 # by a hash of their recipe.  The host kernel needs neither dm nor md.
 #
-#   fixture.sh [-i DIR] BUILD RECIPE...
+#   fixture.sh [-n] [-i DIR] BUILD RECIPE...
 #
 # RECIPE   a file, or a NAME for testsuite/vm/fixtures/NAME.recipe.  Its
 #          header comments declare the disks (`# disk: NAME SIZE`, in order:
@@ -13,6 +13,8 @@
 # DIR      files for the recipe: packed with owner 0:0, fixed mtimes and
 #          sorted names, unpacked in the VM as /in.  Its content is part of
 #          the hash.
+#
+# -n       build nothing: print the paths a build would give.
 #
 # Prints one line per disk: BUILD/vm/fixtures/NAME-HASH/DISK.img (raw,
 # sparse).  HASH covers the recipe, the input, and the builder: the Debian
@@ -41,11 +43,12 @@ MODULES="virtio_pci virtio_blk virtio_rng
  af_alg algif_skcipher algif_hash xts ecb essiv aesni_intel? sha256_ssse3?
  sha512_generic serpent_generic twofish_generic xxhash_generic"
 
-usage() { echo "usage: $0 [-i DIR] BUILD RECIPE..." >&2; exit 2; }
-input=''
-while getopts i: o; do
+usage() { echo "usage: $0 [-n] [-i DIR] BUILD RECIPE..." >&2; exit 2; }
+input='' dry=''
+while getopts ni: o; do
 	case $o in
 	i) input=$OPTARG ;;
+	n) dry=1 ;;
 	*) usage ;;
 	esac
 done
@@ -369,6 +372,10 @@ for recipe in $recipes; do
 	fi
 	hash=$( { echo "builder $bkey"; echo "input $inhash"; cat "$recipe"; } | sha)
 	out=$store/$name-$hash
+	if [ -n "$dry" ]; then
+		echo "$disks" | while read -r disk size; do echo "$out/$disk.img"; done
+		continue
+	fi
 	if [ ! -f "$out/done" ]; then
 		# one build at a time; whoever waited finds it done
 		if [ -z "$lock" ]; then

@@ -159,6 +159,16 @@ check "a failing recipe: the console log it names exists" test -s "$log"
 check "a failing recipe: prints no path, caches nothing" sh -c \
 	"[ ! -s '$work/fail.out' ] && ! ls -d '$build'/vm/fixtures/check-fail-*/done 2>/dev/null"
 
+cat > "$work/recipes/check-silent.recipe" <<'EOF'
+# check-silent: a recipe that powers the VM off itself (fixture-check.sh)
+# disk: d 1M
+poweroff -f
+EOF
+rc=0
+"$fx" "$build" "$work/recipes/check-silent.recipe" > /dev/null 2> "$work/silent.err" || rc=$?
+check "a VM that ends without the exit line: fixture.sh fails, names the recipe and the log" sh -c \
+	"[ $rc != 0 ] && grep -q 'check-silent: the builder VM ended .* without the recipe.s exit status; console: /' '$work/silent.err'"
+
 [ $fail = 0 ] || echo "fixture-check: work files in $work"
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]

@@ -357,6 +357,11 @@ build_builder()
 	cd - > /dev/null
 	mv "$initrd.tmp" "$initrd"
 	rm -rf "$root"
+	# fixtures made by another builder can never be hit again
+	for d in "${store:?}"/*-*; do
+		[ -d "$d" ] || continue
+		[ "$(cat "$d/builder" 2>/dev/null)" = "$bkey" ] || rm -rf "$d"
+	done
 	say "builder: image $(($(stat -c %s "$initrd") / 1048576)) MiB, $nmod modules, in $(since "$t0") s: $initrd"
 }
 
@@ -433,6 +438,7 @@ for recipe in $recipes; do
 			-append "console=ttyS0 panic=-1 loglevel=4 rdinit=/init" \
 			$drives < /dev/null > "$log" 2>&1 || rc=$?
 		rm -f "$tmp/initrd"
+		echo "$bkey" > "$tmp/builder"
 		status=$(tr -d '\r' < "$log" | sed -n 's/^evbox-fixture: exit \([0-9]*\)$/\1/p' | tail -n 1)
 		if [ "$status" != 0 ]; then
 			mv "$tmp" "$out.failed"

@@ -120,6 +120,24 @@ check "lvm-ext4: its metadata names VG evboxvg and LV root" sh -c \
 check "lvm-ext4: ext4 with the fixed UUID at 1 MiB (the first extent)" sh -c \
 	"blkid -p -O 1048576 '$img' | grep -q 'UUID=\"5e1f0500-e7b0-4c5a-9d1e-000000000002\".*TYPE=\"ext4\"'"
 
+build_fixture img gpt-luks2-ext4
+sfdisk -d "$img" > "$work/gpt" 2>&1 || true
+check "gpt-luks2-ext4: GPT with the fixed disk GUID and PARTUUIDs" sh -c \
+	"grep -q 'label-id: 5E1F0600-E7B0-4C5A-9D1E-000000000000' '$work/gpt' &&
+	 grep -q 'uuid=5E1F0600-E7B0-4C5A-9D1E-0000000000A1, name=\"boot\"' '$work/gpt' &&
+	 grep -q 'uuid=5E1F0600-E7B0-4C5A-9D1E-0000000000A2, name=\"cryptroot\"' '$work/gpt'"
+start=$(sed -n 's/.*img2 : start= *\([0-9]*\),.*/\1/p' "$work/gpt")
+check "gpt-luks2-ext4: ext4 boot in partition 1, LUKS2 in partition 2" sh -c \
+	"blkid -p -O 1048576 '$img' | grep -q 'UUID=\"5e1f0600-e7b0-4c5a-9d1e-000000000003\".*TYPE=\"ext4\"' &&
+	 blkid -p -O $((${start:-0} * 512)) '$img' | grep -q 'UUID=\"5e1f0600-e7b0-4c5a-9d1e-000000000001\".*TYPE=\"crypto_LUKS\"'"
+
+build_fixture img raid1-luks2-lvm-ext4
+"$mdadm" --examine "$img" > "$work/examine" 2>&1 || true
+off=$(sed -n 's/.*Data Offset : \([0-9]*\) sectors.*/\1/p' "$work/examine")
+check "raid1-luks2-lvm-ext4: md member of evbox:stack, LUKS2 on the array" sh -c \
+	"grep -q 'Name : evbox:stack' '$work/examine' &&
+	 blkid -p -O $((${off:-0} * 512)) '$img' | grep -q 'UUID=\"5e1f0700-e7b0-4c5a-9d1e-000000000003\".*TYPE=\"crypto_LUKS\"'"
+
 # ---- a recipe's input, and a failing recipe -------------------------------
 mkdir -p "$work/recipes" "$work/tree/etc"
 echo "evbox fixture input" > "$work/tree/etc/hello"

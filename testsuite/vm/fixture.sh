@@ -450,6 +450,10 @@ for recipe in $recipes; do
 			fi
 			die "$name: the recipe failed with exit status $status; console: $log"
 		fi
+		# the zeros that were written (LUKS keyslot areas) become holes again
+		for img in "$tmp"/*.img; do
+			fallocate --dig-holes "$img" 2>/dev/null || true
+		done
 		cp "$recipe" "$tmp/recipe"
 		echo "$disks" > "$tmp/done"
 		mv -T "$tmp" "$out"

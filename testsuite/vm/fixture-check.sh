@@ -10,6 +10,7 @@
 # The first run builds the builder image and the five recipes (several
 # minutes under TCG); later runs find them cached and boot the VM twice.
 set -u
+img=''
 
 [ $# -eq 1 ] || { echo "usage: $0 BUILD" >&2; exit 2; }
 mkdir -p "$1"
@@ -99,7 +100,7 @@ check "raid1-ext4: blkid sees two members of the fixed array" sh -c \
 	"blkid -p '$a' '$b' | grep -c 'UUID=\"5e1f0400-e7b0-4c5a-9d1e-000000000001\".*TYPE=\"linux_raid_member\"' | grep -qx 2"
 # Debian's mdadm, unpacked from the builder's download
 mdadm=$(command -v mdadm || true)
-deb=$(ls "$build"/vm/fixtures/builder/debs/mdadm_*.deb 2>/dev/null | head -n 1)
+deb=$(find "$build/vm/fixtures/builder/debs" -name 'mdadm_*.deb' 2>/dev/null | head -n 1)
 if [ -z "$mdadm" ] && [ -n "$deb" ]; then
 	dpkg -x "$deb" "$work/mdadm" && mdadm=$work/mdadm/sbin/mdadm
 fi

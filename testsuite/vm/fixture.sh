@@ -155,8 +155,13 @@ candidates()	# PACKAGE... -> "PACKAGE VERSION" lines, apt's candidates
 # can only change when its lists or the dpkg status change: only then ask
 # apt again (a second each), so that a cache hit costs no apt run.
 versions=$bdir/versions
-if [ ! -s "$versions" ] || [ /var/lib/apt/lists -nt "$versions" ] ||
-   [ /var/lib/dpkg/status -nt "$versions" ]; then
+newer()	# REF FILE...: is one of the FILEs newer than REF (or REF missing)?
+{
+	ref=$1; shift
+	[ -e "$ref" ] || return 0
+	[ -n "$(find "$@" -prune -newer "$ref" 2>/dev/null)" ]
+}
+if [ ! -s "$versions" ] || newer "$versions" /var/lib/apt/lists /var/lib/dpkg/status; then
 	say "builder: asking apt for the package versions..."
 	mkwork
 	# shellcheck disable=SC2046
@@ -171,8 +176,7 @@ fi
 # the key, remembered until one of its inputs is newer
 key=$bdir/key
 bkey=''
-if [ -s "$key" ] && [ ! "$versions" -nt "$key" ] && [ ! "$self" -nt "$key" ] &&
-   [ ! "$build/kernel/version" -nt "$key" ]; then
+if [ -s "$key" ] && ! newer "$key" "$versions" "$self" "$build/kernel/version"; then
 	read -r bkey kv < "$key"
 	[ "$kv" = "$version" ] || bkey=''
 fi
@@ -276,6 +280,7 @@ build_builder()
 		{ cat "$work/apt.log" >&2; die "builder: apt-get download failed"; }
 	# what was fetched is what the key says
 	for d in "$debs"/*.deb; do
+		# shellcheck disable=SC2016
 		dpkg-deb --show --showformat='${Package} ${Version}\n' "$d"
 	done | LC_ALL=C sort > "$work/got"
 	cmp -s "$work/got" "$versions" ||
@@ -343,11 +348,12 @@ build_builder()
 			cp "$ko" "lib/modules/$version/$rel"
 			next="$next $(tr '\0' '\n' < "$ko" | sed -n 's/^depends=//p' | tr ',' ' ')"
 		done
-		todo=$(echo $next)
+		todo=$next
 	done
 	cp "$moddir/modules.builtin" "$moddir/modules.order" "lib/modules/$version/"
 	bin/busybox depmod -b "$root" "$version"
-	echo $MODULES | tr ' ' '\n' > etc/fixture/modules
+	# shellcheck disable=SC2086
+	printf '%s\n' $MODULES > etc/fixture/modules
 	nmod=$(find lib/modules -name '*.ko' | wc -l)
 
 	# the archive: uncompressed (TCG unpacks it faster than it inflates one)
@@ -400,7 +406,7 @@ for recipe in $recipes; do
 		rm -rf "$tmp" "$out" "$out.failed"
 		mkdir -p "$tmp/fixture"
 		# the blank disks and the extra archive: recipe, disks, input
-		letters=abcdefghijklmnopqrstuvwxyz i=0 drives='' env=''
+		letters=abcdefghijklmnopqrstuvwxyz i=0 drives=''
 		echo "$disks" | {
 			while read -r disk size; do
 				case $disk in

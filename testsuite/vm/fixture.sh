@@ -456,7 +456,7 @@ for recipe in $recipes; do
 			fi
 			die "$name: the recipe failed with exit status $status; console: $log"
 		fi
-		# the zeros that were written (LUKS keyslot areas) become holes again
+		# blocks the tools wrote as zeros become holes again
 		for img in "$tmp"/*.img; do
 			fallocate --dig-holes "$img" 2>/dev/null || true
 		done

@@ -67,8 +67,8 @@ t0=$(cut -d' ' -f1 /proc/uptime)
 again=$("$fx" "$build" luks2-ext4 2>&1)
 took=$(secs "$t0")
 check "luks2-ext4: a second call prints the cached path" test "$again" = "$img"
-check "luks2-ext4: the cache hit takes under 0.5 s (took $took s)" \
-	awk -v t="$took" 'BEGIN { exit !(t < 0.5) }'
+check "luks2-ext4: the cache hit takes under 1 s (took $took s)" \
+	awk -v t="$took" 'BEGIN { exit !(t < 1) }'
 check "luks2-ext4: -n prints the same path" test "$("$fx" -n "$build" luks2-ext4)" = "$img"
 
 # a changed recipe, another input: other hashes

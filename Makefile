@@ -6,6 +6,9 @@
 #                       with "N passed, N failed"; make unitcheck: units only
 #   make vmsmoke        boot Debian's kernel and evinit under QEMU (TCG) to an
 #                       ext4 root (scripts/vm/smoke.sh); "N passed, N failed"
+#   make fixturecheck   disk fixtures (LUKS, md, LVM) made in a throwaway VM by
+#                       testsuite/vm/fixture.sh, checked from the host;
+#                       "N passed, N failed"
 #   make menuconfig | defconfig | tiny_defconfig | allnoconfig | oldconfig
 #        | olddefconfig | savedefconfig
 #
@@ -86,6 +89,11 @@ unitcheck: $(TESTBUILDS)
 vmsmoke: $(BUILD)/busybox
 	@scripts/vm/smoke.sh $(BUILD) $(BUILD)/busybox
 
+# Disk images that need dm-crypt, md or LVM are made in a builder VM by
+# Debian's own tools (testsuite/vm/fixture.sh), cached in build/vm/fixtures.
+fixturecheck:
+	@testsuite/vm/fixture-check.sh $(BUILD)
+
 clean:
 	@bb=$$(cat $(BUILD)/src/busybox.dir 2>/dev/null) && [ -d "$$bb" ] && \
 		$(MAKE) -s -C "$$bb" O=$(BUILD)/obj clean || true
@@ -93,7 +101,7 @@ clean:
 distclean:
 	rm -rf $(BUILD) .config .config.old defconfig
 
-.PHONY: all setup defconfig savedefconfig check unitcheck vmsmoke clean distclean FORCE \
+.PHONY: all setup defconfig savedefconfig check unitcheck vmsmoke fixturecheck clean distclean FORCE \
 	allnoconfig allyesconfig alldefconfig oldconfig olddefconfig menuconfig nconfig
 FORCE:
 

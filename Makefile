@@ -4,8 +4,14 @@
 #   make [all]          build/busybox from .config (evbox_defconfig if none)
 #   make check          unit tests (testsuite/) and the VM smoke boot, ends
 #                       with "N passed, N failed"; make unitcheck: units only
+#   make initramfs      the image: scripts/mkinitramfs with .config's "Image
+#                       builder" options (mode, modules, compression, output)
+#                       and build/busybox; prints what went in
 #   make vmsmoke        boot Debian's kernel and evinit under QEMU (TCG) to an
 #                       ext4 root (scripts/vm/smoke.sh); "N passed, N failed"
+#   make fixturecheck   disk fixtures (LUKS, md, LVM) made in a throwaway VM by
+#                       testsuite/vm/fixture.sh, checked from the host;
+#                       "N passed, N failed"
 #   make bench          the benchmark (bench/bench.sh; not a test): evbox, a
 #                       hand-written floor and initramfs-tools boot one disk
 #                       5 times each; medians, sizes, MET / NOT MET
@@ -84,10 +90,21 @@ check: $(TESTBUILDS)
 unitcheck: $(TESTBUILDS)
 	@EVBOX_BUILD=$(BUILD) testsuite/runtest $(CHECK)/busybox
 
+# The image: the same .config gives the kernel, the modules (host-only or
+# generic), the compression and the output path.  Always rebuilt: its
+# inputs (the target's fstab, the kernel's modules) live outside the tree.
+initramfs: $(BUILD)/busybox
+	@scripts/mkinitramfs -c $(KCONFIG_CONFIG) -b $(BUILD)/busybox
+
 # The first real boot: Debian's kernel (fetched into build/kernel), evinit as
 # PID 1, an ext4 root found by UUID, the switch to its init.
 vmsmoke: $(BUILD)/busybox
 	@scripts/vm/smoke.sh $(BUILD) $(BUILD)/busybox
+
+# Disk images that need dm-crypt, md or LVM are made in a builder VM by
+# Debian's own tools (testsuite/vm/fixture.sh), cached in build/vm/fixtures.
+fixturecheck:
+	@testsuite/vm/fixture-check.sh $(BUILD)
 
 # The benchmark: not a test, it fails only when a boot does not end.
 bench: $(BUILD)/busybox
@@ -100,7 +117,7 @@ clean:
 distclean:
 	rm -rf $(BUILD) .config .config.old defconfig
 
-.PHONY: all setup defconfig savedefconfig check unitcheck vmsmoke bench clean distclean FORCE \
+.PHONY: all setup defconfig savedefconfig check unitcheck vmsmoke fixturecheck initramfs bench clean distclean FORCE \
 	allnoconfig allyesconfig alldefconfig oldconfig olddefconfig menuconfig nconfig
 FORCE:
 

@@ -26,7 +26,7 @@
 #
 # Needs root (or sudo) for the initramfs-tools image: mkinitramfs reads
 # /lib/modules/VERSION and /boot/config-VERSION, which are made as
-# temporary symlinks into BUILD and removed on exit.
+# hard-link copies from BUILD for that time and removed on exit.
 set -eu
 
 [ $# -eq 2 ] || { echo "usage: $0 BUILD BUSYBOX" >&2; exit 2; }

@@ -80,6 +80,11 @@ pid_t ev_spawn(ev_child_t *c, char **argv, char **envp) FAST_FUNC;
  * sets the child up and execs; what it returns is the errno of a failed
  * exec, which the parent gets back as -errno. */
 pid_t ev_spawn_fn(ev_child_t *c, int (*child)(void *arg), void *arg) FAST_FUNC;
+/* Fork and run CHILD(ARG) in the child, signals unblocked, its return
+ * value the exit status (the loop's fds stay open there, unread); watch
+ * it with C.  For work done in a process of its own without an exec.
+ * Returns pid or -errno. */
+pid_t ev_fork(ev_child_t *c, int (*child)(void *arg), void *arg) FAST_FUNC;
 
 /* Wait for and dispatch events until ev_stop(); returns its code. */
 int ev_run(void) FAST_FUNC;
@@ -147,6 +152,16 @@ const char *ev_uevent_get(const ev_uevent_t *u, const char *key) FAST_FUNC;
 int ev_coldplug(const char *sysroot,
 		void (*cb)(ev_uevent_t *u, void *ctx) FAST_FUNC, void *ctx) FAST_FUNC;
 
+
+/* ---- kernel modules (evmod.c; evinit and evmount) ---------------------- */
+
+/* Load module NAME from DIR (lib/modules/VERSION) with finit_module():
+ * modules.softdep's pre: modules (best effort), what modules.dep says it
+ * needs, then NAME; one already loaded counts as loaded.  Meant for a
+ * forked child (it allocates and does not free).  Returns 0, -ENOENT when
+ * modules.dep has no plain .ko for it (modprobe may know better), or the
+ * -errno of the load that failed; WHAT names the file. */
+int ev_mod_load(const char *dir, const char *name, char *what, unsigned size) FAST_FUNC;
 
 /* ---- the bus (evbus.c) -------------------------------------------------- */
 

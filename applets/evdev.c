@@ -128,12 +128,35 @@ int FAST_FUNC ev_dev_busy(void)
 	return 0;
 }
 
+/* In the child: the module in-process (finit_module), or else modprobe.
+ * Test mode always runs modprobe (the tests' stand-in). */
+static int load_module(void *arg)
+{
+	modreq_t *r = arg;
+	char *argv[] = { (char *)"modprobe", (char *)"-b", r->module, NULL };
+	char what[PATH_MAX];
+	int err;
+
+	if (!ev_root[1]) {
+		err = ev_mod_load(moddir(), r->module, what, sizeof(what));
+		if (err == 0)
+			return 0;
+		if (err != -ENOENT) {
+			dprintf(STDERR_FILENO, "evinit: cannot load module %s: %s: %s\n",
+					r->module, what, strerror(-err));
+			return 1;
+		}
+	}
+	execvp(argv[0], argv);
+	dprintf(STDERR_FILENO, "%s: cannot run modprobe: %s\n", "evinit", strerror(errno));
+	return 127;
+}
+
 static void start_modprobes(void)
 {
 	modreq_t *r;
 
 	for (r = dm.mods; r && dm.running < MODPROBE_MAX; r = r->next) {
-		char *argv[] = { (char *)"modprobe", (char *)"-b", r->module, NULL };
 		pid_t pid;
 
 		if (r->started)
@@ -141,7 +164,7 @@ static void start_modprobes(void)
 		r->started = 1;
 		r->child.cb = modprobe_done;
 		r->child.data = r;
-		pid = ev_spawn(&r->child, argv, NULL);
+		pid = ev_fork(&r->child, load_module, r);
 		if (pid < 0) {
 			ev_err("cannot run modprobe %s: %s", r->module, strerror(-pid));
 			r->done = 1;

@@ -191,6 +191,27 @@ void FAST_FUNC ev_orphans(void (*orphan)(pid_t pid, int status) FAST_FUNC)
 	evl.orphan = orphan;
 }
 
+pid_t FAST_FUNC ev_fork(ev_child_t *c, int (*child)(void *arg), void *arg)
+{
+	sigset_t none;
+	pid_t pid;
+
+	if (evl.sig.fd < 0)
+		ev_signals(NULL, NULL);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		die_func = NULL;	/* the child dies as itself */
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		_exit(child(arg));
+	}
+	c->pid = pid;
+	ev_child_add(c);
+	return pid;
+}
+
 pid_t FAST_FUNC ev_spawn_fn(ev_child_t *c, int (*child)(void *arg), void *arg)
 {
 	sigset_t none;

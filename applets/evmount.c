@@ -645,6 +645,25 @@ static void FAST_FUNC child_done(ev_child_t *c UNUSED_PARAM, int status)
 	advance();
 }
 
+/* In the child: the module in-process, or else modprobe. */
+static int load_module(void *arg)
+{
+	char *argv[] = { (char *)"modprobe", (char *)arg, NULL };
+	char what[PATH_MAX];
+	int err = ev_mod_load(moddir(), argv[1], what, sizeof(what));
+
+	if (err == 0)
+		return 0;
+	if (err != -ENOENT) {
+		dprintf(STDERR_FILENO, "evmount: cannot load module %s: %s: %s\n",
+				argv[1], what, strerror(-err));
+		return 1;
+	}
+	execvp(argv[0], argv);
+	dprintf(STDERR_FILENO, "%s: cannot run modprobe: %s\n", "evmount", strerror(errno));
+	return 127;
+}
+
 /* The driver loaded while the device was awaited. */
 static void FAST_FUNC preloaded(ev_child_t *c, int status)
 {
@@ -664,7 +683,7 @@ static void preload(const char *type)
 		return;
 	argv[1] = fs_module(type);
 	G.preload.cb = preloaded;
-	pid = ev_spawn(&G.preload, argv, NULL);
+	pid = ev_fork(&G.preload, load_module, argv[1]);
 	if (pid > 0) {
 		G.preloading = 1;
 		G.preload_type = type;
@@ -695,7 +714,7 @@ static void run_child(want_t *w, int which, char **argv)
 	G.step = which;
 	G.child.cb = child_done;
 	pid = which == STEP_FSCK ? ev_spawn_fn(&G.child, fsck_setup, argv)
-		: ev_spawn(&G.child, argv, NULL);
+		: ev_fork(&G.child, load_module, argv[1]);
 	if (pid < 0) {
 		G.busy = NULL;
 		oops("cannot run %s: %s", argv[0], strerror(-pid));

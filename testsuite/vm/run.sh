@@ -124,7 +124,8 @@ took()
 	[ "$phase" = check ] || return 0
 	a=$(stamp "$2") b=$(stamp "$3")
 	if [ -z "$a" ] || [ -z "$b" ]; then
-		ok "$1 (no stamped line: ${a:-$2}${b:+}${b:-, $3})" 1
+		[ -n "$a" ] || ok "$1 (no stamped line matches '$2')" 1
+		[ -n "$b" ] || ok "$1 (no stamped line matches '$3')" 1
 		return
 	fi
 	d=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", b - a }')
@@ -175,7 +176,7 @@ run_one()	# NAME
 	name=$1
 	dir=$work/run/$name
 	log=$dir/console.log
-	title='' boot_disks='' extra_jobs='' append='' secs=90 end='' plugged=0
+	title='' boot_disks='' extra_jobs='' append='' secs=60 end='' plugged=0
 	cannot='' reasons='' checks_ok=0 errors_ok='' times=''
 	rm -rf "$dir"
 	mkdir -p "$dir"

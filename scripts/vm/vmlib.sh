@@ -88,8 +88,7 @@ vm_plug_steps()
 
 vm_stop()
 {
-	kill "$vm_pid" "$vm_cat" 2>/dev/null
-	wait "$vm_pid" 2>/dev/null
-	wait "$vm_cat" 2>/dev/null
-	return 0
+	kill "$vm_pid" "$vm_cat" 2>/dev/null || true
+	wait "$vm_pid" 2>/dev/null || true
+	wait "$vm_cat" 2>/dev/null || true
 }

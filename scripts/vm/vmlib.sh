@@ -5,6 +5,14 @@
 
 vm_modules="virtio_pci virtio_blk ext4 crc32c_generic crc32c-intel"
 
+# The guest's clock counts instructions, 1 ns each (a slow 1 GIPS CPU),
+# and follows the host's clock only while the guest idles: time bounds
+# then measure the guest's work, whatever else the (shared) host runs.
+# Without it TCG's guest time is host time: the same boot varied 2x here
+# with the host's load.  It costs about 2x in wall time.
+vm_icount="-icount shift=0,sleep=on"
+vm_flags=''
+
 # vm_kernel: sets kversion, kimage and kmods (Debian's kernel, unpacked
 # into the build tree by kernel.sh).
 vm_kernel()
@@ -55,7 +63,8 @@ make_image()
 # vm_start DIR CMDLINE DISK... : QEMU in the background, its console and
 # monitor as pipe pairs DIR/console.{in,out}, DIR/monitor.{in,out}; the
 # monitor's output goes to DIR/monitor.log.  Sets vm_pid.  A DISK is
-# attached as virtio, snapshot=on (the image stays as it was).
+# attached as virtio, snapshot=on (the image stays as it was).  vm_flags:
+# more QEMU options (e.g. $vm_icount).
 vm_start()
 {
 	dir=$1 append=$2
@@ -64,7 +73,7 @@ vm_start()
 	mkfifo "$dir/console.in" "$dir/console.out" "$dir/monitor.in" "$dir/monitor.out"
 	set -- $(for d in "$@"; do printf -- '-drive file=%s,if=virtio,format=raw,snapshot=on ' "$d"; done)
 	# shellcheck disable=SC2086
-	qemu-system-x86_64 -accel tcg -cpu max -m 512 -smp 1 -nodefaults \
+	qemu-system-x86_64 -accel tcg -cpu max -m 512 -smp 1 -nodefaults $vm_flags \
 		-display none -no-reboot \
 		-chardev pipe,id=con,path="$dir/console" -serial chardev:con \
 		-monitor pipe:"$dir/monitor" \

@@ -37,6 +37,7 @@ disks()   { [ "$phase" != boot ] || boot_disks="$boot_disks $*"; }
 jobs()    { [ "$phase" != boot ] || extra_jobs="$extra_jobs $*"; }
 cmdline() { [ "$phase" != boot ] || append=$1; }
 deadline(){ [ "$phase" != boot ] || secs=$1; }
+icount()  { [ "$phase" != boot ] || { vm_flags=$vm_icount; secs=120; }; }
 expect()  { [ "$phase" != boot ] || step "expect=$1"; }
 send()    { [ "$phase" != boot ] || step "send=$1"; }
 pause()   { [ "$phase" != boot ] || step "pause=$1"; }
@@ -176,7 +177,7 @@ run_one()	# NAME
 	name=$1
 	dir=$work/run/$name
 	log=$dir/console.log
-	title='' boot_disks='' extra_jobs='' append='' secs=60 end='' plugged=0
+	title='' boot_disks='' extra_jobs='' append='' secs=60 end='' plugged=0 vm_flags=''
 	cannot='' reasons='' checks_ok=0 errors_ok='' times=''
 	rm -rf "$dir"
 	mkdir -p "$dir"

@@ -32,19 +32,21 @@ vm_hash()
 # ROOT (a host-only image: its etc/fstab names the root), with the
 # scenario modules and the job files in JOBDIRs (besides the tree's
 # init/*.conf).  This is the one place that knows which builder makes
-# images: scripts/mkinitramfs when the tree has it, else the stand-in
-# scripts/vm/mkimage.sh (which ignores ROOT).
+# images: scripts/mkinitramfs when the tree has it (or $MKINITRAMFS), else
+# the stand-in scripts/vm/mkimage.sh (which ignores ROOT).
 make_image()
 {
 	out=$1 hostroot=$2
 	shift 2
-	if [ -x "$top/scripts/mkinitramfs" ]; then
+	mkinitramfs=${MKINITRAMFS:-$top/scripts/mkinitramfs}
+	if [ -x "$mkinitramfs" ]; then
 		set -- $(for d in "$@"; do printf -- '-j %s ' "$d"; done)
 		cfg=''
 		[ ! -f "${KCONFIG_CONFIG:-$top/.config}" ] || cfg="-c ${KCONFIG_CONFIG:-$top/.config}"
+		# from the top: it takes init/ from there
 		# shellcheck disable=SC2086
-		"$top/scripts/mkinitramfs" $cfg -b "$bb" -o "$out" -k "$kversion" \
-			-M "$build/kernel" -H "$hostroot" -m "$vm_modules" -z gzip "$@"
+		(cd "$top" && "$mkinitramfs" $cfg -b "$bb" -o "$out" -k "$kversion" \
+			-M "$build/kernel" -H "$hostroot" -m "$vm_modules" -z gzip "$@")
 	else
 		jobs=$(mktemp -d "${TMPDIR:-/tmp}/vmjobs.XXXXXX")
 		for d in "$top/init" "$@"; do

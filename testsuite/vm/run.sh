@@ -169,6 +169,7 @@ result()	# PASS|FAIL NAME [REASON]
 		fail=$((fail + 1))
 		echo "FAIL: $2 ($title): $3"
 		[ ! -s "${log:-}" ] || echo "	console: $log"
+		[ -z "${standin:-}" ] || echo "	(the image ran testsuite/vm/standin/mountall.conf: the tree has no init/mountall.conf, no evmount)"
 	fi
 }
 
@@ -187,15 +188,15 @@ run_one()	# NAME
 	[ -n "$end" ] || cannot="the row has no 'ends'"
 
 	# the image: the tree's jobs (or the stand-in) and the row's, cached
-	jobdirs=''
-	[ -f "$top/init/mountall.conf" ] || jobdirs=$here/standin
+	jobdirs='' standin=''
+	[ -f "$top/init/mountall.conf" ] || jobdirs=$here/standin standin=1
 	for j in $extra_jobs; do
 		[ -d "$here/jobs/$j" ] || cannot="no job directory jobs/$j"
 		jobdirs="$jobdirs $here/jobs/$j"
 	done
 	# shellcheck disable=SC2086
 	key=$(cat "$bb" "$top/scripts/vm/vmlib.sh" "$top/scripts/vm/mkimage.sh" "$hostroot/etc/fstab" \
-		$(ls "$top"/scripts/mkinitramfs "$top"/init/*.conf 2>/dev/null) \
+		$(ls "${MKINITRAMFS:-$top/scripts/mkinitramfs}" "$top"/init/*.conf 2>/dev/null) \
 		$(for d in $jobdirs; do ls "$d"/*.conf; done) | sha256sum | cut -c1-16)
 	image=$work/images/$key.img
 	if [ -z "$cannot" ] && [ ! -s "$image" ]; then

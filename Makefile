@@ -8,7 +8,13 @@
 #                       with "N passed, N failed"; make unitcheck: units only
 #   make vmcheck        the VM scenarios (testsuite/vm/scenarios), VM="NAME..."
 #                       for some of them; "N passed, N failed"
+#   make initramfs      the image: scripts/mkinitramfs with .config's "Image
+#                       builder" options (mode, modules, compression, output)
+#                       and build/busybox; prints what went in
 #   make vmsmoke        the first smoke boot (scripts/vm/smoke.sh)
+#   make fixturecheck   disk fixtures (LUKS, md, LVM) made in a throwaway VM by
+#                       testsuite/vm/fixture.sh, checked from the host;
+#                       "N passed, N failed"
 #   make menuconfig | defconfig | tiny_defconfig | allnoconfig | oldconfig
 #        | olddefconfig | savedefconfig
 #
@@ -94,10 +100,21 @@ demo: $(BUILD)/busybox
 unitcheck: $(TESTBUILDS)
 	@EVBOX_BUILD=$(BUILD) testsuite/runtest $(CHECK)/busybox
 
+# The image: the same .config gives the kernel, the modules (host-only or
+# generic), the compression and the output path.  Always rebuilt: its
+# inputs (the target's fstab, the kernel's modules) live outside the tree.
+initramfs: $(BUILD)/busybox
+	@scripts/mkinitramfs -c $(KCONFIG_CONFIG) -b $(BUILD)/busybox
+
 # The first real boot: Debian's kernel (fetched into build/kernel), evinit as
 # PID 1, an ext4 root found by UUID, the switch to its init.
 vmsmoke: $(BUILD)/busybox
 	@scripts/vm/smoke.sh $(BUILD) $(BUILD)/busybox
+
+# Disk images that need dm-crypt, md or LVM are made in a builder VM by
+# Debian's own tools (testsuite/vm/fixture.sh), cached in build/vm/fixtures.
+fixturecheck:
+	@testsuite/vm/fixture-check.sh $(BUILD)
 
 clean:
 	@bb=$$(cat $(BUILD)/src/busybox.dir 2>/dev/null) && [ -d "$$bb" ] && \
@@ -106,7 +123,7 @@ clean:
 distclean:
 	rm -rf $(BUILD) .config .config.old defconfig
 
-.PHONY: all setup defconfig savedefconfig check unitcheck vmcheck demo vmsmoke clean distclean FORCE \
+.PHONY: all setup defconfig savedefconfig check unitcheck vmcheck demo vmsmoke fixturecheck initramfs clean distclean FORCE \
 	allnoconfig allyesconfig alldefconfig oldconfig olddefconfig menuconfig nconfig
 FORCE:
 

@@ -8,11 +8,17 @@
  * Licensed under GPLv2, see file LICENSE in the BusyBox source tree.
  */
 //kbuild:lib-$(CONFIG_EVINIT) += evcmdline.o
+//kbuild:lib-$(CONFIG_EVMOUNT) += evcmdline.o
 
 #include "libbb.h"
 #include "evinit.h"
 
 ev_cmdline_t ev_cmdline = { .ro = -1, .rootdelay = -1, .shell = 1 };
+
+/* evinit logs what it ignores; evmount reads the same line again and
+ * stays silent (ev_cmdline.warn 0) rather than say it twice. */
+#define cmdline_warn(...) \
+	do { if (ENABLE_EVINIT && ev_cmdline.warn) ev_warn(__VA_ARGS__); } while (0)
 
 static const char params[] ALIGN1 =
 	"root\0" "rootfstype\0" "rootflags\0" "init\0" "break\0" "rd.break\0"
@@ -30,7 +36,7 @@ static int seconds(const char *key, const char *val)
 	unsigned v = bb_strtou(val ? val : "", NULL, 10);
 
 	if (errno || v > 24 * 3600) {
-		ev_warn("ignoring %s=%s: not a number of seconds", key, val ? val : "");
+		cmdline_warn("ignoring %s=%s: not a number of seconds", key, val ? val : "");
 		return -1;
 	}
 	return v;
@@ -43,7 +49,7 @@ static int boolean(const char *key, const char *val)
 		return 1;
 	if (strcmp(val, "0") == 0 || strcmp(val, "no") == 0)
 		return 0;
-	ev_warn("ignoring %s=%s: not 0 or 1", key, val);
+	cmdline_warn("ignoring %s=%s: not 0 or 1", key, val);
 	return 1;
 }
 
@@ -120,11 +126,11 @@ void FAST_FUNC ev_cmdline_parse(char *text)
 		add_env(&c->env, &nenv, key, val);
 	}
 	if (c->root && !*c->root) {
-		ev_warn("ignoring an empty root=");
+		cmdline_warn("ignoring an empty root=");
 		c->root = NULL;
 	}
 	if (c->init && c->init[0] != '/') {
-		ev_warn("ignoring init=%s: not an absolute path", c->init);
+		cmdline_warn("ignoring init=%s: not an absolute path", c->init);
 		c->init = NULL;
 	}
 }

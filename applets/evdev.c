@@ -275,52 +275,6 @@ static void free_dev(bdev_t *d)
 	free(d);
 }
 
-static uint64_t dev_size(int fd)
-{
-	uint64_t size = 0;
-	struct stat st;
-
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
-		return st.st_size;	/* an image file, in test mode */
-	if (ioctl(fd, BLKGETSIZE64, &size) < 0)
-		return 0;
-	return size;
-}
-
-/* The disk holding partition U: DEVPATH's parent directory. */
-static void partition(const ev_uevent_t *u, ev_probe_t *p)
-{
-	const char *partn = ev_uevent_get(u, "PARTN");
-	char disk[PATH_MAX], path[PATH_MAX + 32], *slash;
-	unsigned sector = 512;
-	FILE *f;
-	int fd;
-
-	if (!partn)
-		return;
-	snprintf(disk, sizeof(disk), "%s", u->devpath);
-	slash = strrchr(disk, '/');
-	if (!slash)
-		return;
-	*slash = '\0';
-	/* the disk's logical sector size, from sysfs */
-	snprintf(path, sizeof(path), "/sys%s/queue/logical_block_size", disk);
-	f = fopen(ev_path(path), "r");
-	if (f) {
-		if (fscanf(f, "%u", &sector) != 1 || sector < 512 || sector > 65536)
-			sector = 512;
-		fclose(f);
-	}
-	slash = strrchr(disk, '/');
-	snprintf(path, sizeof(path), "/dev/%s", slash + 1);
-	fd = open(ev_path(path), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return;
-	if (ev_probe_partition(fd, dev_size(fd), sector, bb_strtou(partn, NULL, 10), p) < 0)
-		ev_debug("%s: no partition table entry %s", u->devpath, partn);
-	close(fd);
-}
-
 /* The serial for by-id, as sysfs has it (virtio-blk's serial file). */
 static void serial(const ev_uevent_t *u, char ***keys)
 {
@@ -351,7 +305,7 @@ static void block_event(ev_uevent_t *u)
 	bdev_t *d = find_dev(u->devpath);
 	char devname[PATH_MAX], kv[PATH_MAX + 16];
 	ev_probe_t p;
-	int fd;
+	int err;
 
 	if (!u->devname)
 		return;
@@ -371,18 +325,10 @@ static void block_event(ev_uevent_t *u)
 	if (strcmp(u->action, "add") != 0 && strcmp(u->action, "change") != 0)
 		return;
 
-	memset(&p, 0, sizeof(p));
-	fd = open(ev_path(devname), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0) {
-		/* gone already, or an empty drive */
-		ev_info("%s: cannot open to probe: %m", devname);
-	} else {
-		if (ev_probe_fd(fd, dev_size(fd), &p) < 0)
-			ev_info("%s: cannot read to probe: %m", devname);
-		close(fd);
-	}
-	if (ev_uevent_get(u, "PARTN"))
-		partition(u, &p);
+	err = ev_probe_blockdev(ev_root[1] ? ev_root : "", devname, u->devpath,
+			ev_uevent_get(u, "PARTN"), &p);
+	if (err < 0)	/* gone already, an empty drive, a read error */
+		ev_info("%s: cannot probe: %s", devname, strerror(-err));
 
 	if (d) {	/* change: the old links and keys go */
 		bdev_t **pp;

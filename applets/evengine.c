@@ -680,6 +680,10 @@ static char **job_env(job_t *j)
 	env_add(&env, buf);
 	snprintf(buf, sizeof(buf), "EVBUS=%s", ev_path(EV_BUS_PATH));
 	env_add(&env, buf);
+	if (ev_root[1]) {	/* test mode: the tree the applets work under */
+		snprintf(buf, sizeof(buf), "EVINIT_ROOT=%s", ev_root);
+		env_add(&env, buf);
+	}
 	snprintf(buf, sizeof(buf), "UPSTART_JOB=%s", j->name);
 	env_add(&env, buf);
 	for (e = ev_cmdline.env; e && *e; e++)

@@ -385,6 +385,11 @@ static void FAST_FUNC bus_request(ev_bus_client_t *c, char **argv)
 	} else if (strcmp(argv[0], "log") == 0 && argv[1]) {
 		ev_info("log: %s", argv[1]);
 		ev_msg_init(&m, "ok");
+	} else if (strcmp(argv[0], "timeout") == 0 && argv[1]
+			&& (strcmp(argv[1], "pause") == 0 || strcmp(argv[1], "resume") == 0)) {
+		/* evmount owns the deadline: it hears this as an event */
+		ev_emitv(strcmp(argv[1], "pause") == 0 ? "timeout-pause" : "timeout-resume", NULL);
+		ev_msg_init(&m, "ok");
 	} else if (strcmp(argv[0], "reload") == 0) {
 		ev_engine_load(ev_path("/etc/evinit"));
 		ev_msg_init(&m, "ok");
@@ -539,6 +544,7 @@ int evinit_main(int argc UNUSED_PARAM, char **argv)
 	kernel = xstrdup(cmdline);	/* the parser cuts its text into words */
 	for (p = kernel; (p = strchr(p, '\n')) != NULL; )
 		*p = ' ';		/* the files' newlines, for the log */
+	ev_cmdline.warn = 1;
 	ev_cmdline_parse(cmdline);
 	ev_log_open(ev_cmdline.quiet, ev_cmdline.debug);
 	ev_info("evinit started%s, command line: %s", G.test ? " (test mode)" : "",

@@ -48,6 +48,7 @@ typedef struct ev_cmdline {
 	int ro;			/* 1 ro, 0 rw, -1 not given */
 	int rootwait, quiet, debug, shell;	/* shell: rd.shell (default 1) */
 	int rootdelay;		/* seconds; -1 not given (rootdelay= or rd.timeout=) */
+	int warn;		/* log what is ignored (evinit sets it) */
 	char **env;		/* every param as KEY=VALUE (flags as KEY=1),
 				 * for the jobs; '.' and '-' become '_' */
 } ev_cmdline_t;

@@ -1,33 +1,1152 @@
 /* vi: set sw=4 ts=4: */
 /*
- * evmount: mountall for the initramfs: the root, with a pausable deadline.
+ * evmount: mountall for the initramfs.  The root named by root= (or the
+ * image's /etc/fstab) is mounted on /root when its block-device-added
+ * event comes; then the image's other fstab entries under it.  Nothing is
+ * polled: evmount subscribes to evinit's bus (past events first, so a
+ * device that came before evmount counts) and waits for events and one
+ * deadline.
+ *
+ *   the deadline   rootdelay= / rd.timeout= (0 or rootwait: none); it
+ *                  stops while a passphrase-prompt has no passphrase-done
+ *                  yet and between `evctl timeout pause` and `resume`,
+ *                  and goes on with the time that was left
+ *   the driver     /proc/filesystems, else the image's module (modprobe);
+ *                  a type with no module in the image fails at once
+ *   fsck           /sbin/fsck.TYPE when the image has it; its exit code
+ *                  acted on as initramfs-tools does
+ *   failure        a `rescue` event: evinit prints it with the devices it
+ *                  saw and opens a shell; leaving the shell runs mountall
+ *                  again
+ *
+ * `mounted MOUNTPOINT=/root` is what evinit switches on, so it comes last,
+ * after the other entries (MOUNTPOINT=/root/usr, ...).
+ *
+ * Without evinit (no bus) evmount reads the kernel's uevents itself, for
+ * use in other initramfs systems: `evmount -T 10 UUID=... /mnt`.
+ *
+ * Under evinit's test mode (EVINIT_ROOT set) every path is under that tree,
+ * mounts and modprobe are only said, and /sbin/fsck.TYPE is the tree's.
  *
  * Licensed under GPLv2, see file LICENSE in the BusyBox source tree.
  */
 //config:config EVMOUNT
-//config:	bool "evmount (6 kb)"
+//config:	bool "evmount (9 kb)"
 //config:	default y
 //config:	depends on PLATFORM_LINUX
 //config:	select EVCORE
+//config:	select EVPROBE
 //config:	help
 //config:	Waits for the root device named on the command line or in the
 //config:	image's fstab (an event, never a poll), checks and mounts it on
 //config:	/root, then the other initramfs fstab entries.
+//config:
+//config:config EVMOUNT_TIMEOUT
+//config:	int "Default root deadline in seconds (0: wait for ever)"
+//config:	default 30
+//config:	range 0 86400
+//config:	depends on EVMOUNT
+//config:	help
+//config:	How long to wait for the root device when the command line has
+//config:	neither rootdelay=/rd.timeout= nor rootwait.
 
 //applet:IF_EVMOUNT(APPLET(evmount, BB_DIR_SBIN, BB_SUID_DROP))
 
 //kbuild:lib-$(CONFIG_EVMOUNT) += evmount.o
 
 //usage:#define evmount_trivial_usage
-//usage:       ""
+//usage:       "[-T SECONDS] [-t TYPE] [-o OPTIONS] [SPEC DIR]"
 //usage:#define evmount_full_usage "\n\n"
-//usage:       "Mount the root filesystem when its device appears"
+//usage:       "Mount the root when its device appears (the job mountall): root=\n"
+//usage:       "or the image's /etc/fstab, on /root; then the image's other fstab\n"
+//usage:       "entries under /root. With SPEC DIR: wait for SPEC, mount it on DIR.\n"
+//usage:       "SPEC: UUID=, LABEL=, PARTUUID=, PARTLABEL=, /dev/..., MAJ:MIN\n"
+//usage:     "\n	-T SEC	Give up after SEC seconds (0: never; default rootdelay=,"
+//usage:     "\n		rd.timeout= or 30)"
+//usage:     "\n	-t TYPE	Filesystem type (default: what the device holds)"
+//usage:     "\n	-o OPTS	Mount options"
 
 #include "libbb.h"
 #include "evcore.h"
+#include "evinit.h"
+#include "evprobe.h"
+#include <mntent.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/utsname.h>
+
+enum {
+	OPT_T = 1 << 0,
+	OPT_t = 1 << 1,
+	OPT_o = 1 << 2,
+};
+
+/* how a spec names its device */
+enum { S_UUID, S_LABEL, S_PARTUUID, S_PARTLABEL, S_PATH, S_DEVNO, S_BAD };
+/* the prefixes (and /dev/disk/by-* directories) of the first four, and
+ * the event keys they are compared with */
+static const char spec_prefix[] ALIGN1 = "UUID=\0" "LABEL=\0" "PARTUUID=\0" "PARTLABEL=\0";
+static const char spec_dir[] ALIGN1 = "/dev/disk/by-uuid/\0" "/dev/disk/by-label/\0"
+	"/dev/disk/by-partuuid/\0" "/dev/disk/by-partlabel/\0";
+static const char spec_key[] ALIGN1 = "ID_FS_UUID\0" "ID_FS_LABEL_ENC\0"
+	"ID_PART_ENTRY_UUID\0" "ID_PART_ENTRY_NAME\0";
+
+enum { W_WAIT, W_SEEN, W_DONE, W_SKIP };
+enum { STEP_DRIVER, STEP_FSCK, STEP_MOUNT };
+
+typedef struct want {
+	struct want *next;
+	char *spec;		/* as given, for messages */
+	char *from;		/* "root=", "/etc/fstab", ... for messages */
+	int kind;		/* S_* */
+	char *value;		/* UUID, label, path (decoded) */
+	unsigned major, minor;	/* S_DEVNO */
+	char *dir;		/* the mount point as named: "/", "/usr", DIR */
+	char *target;		/* where it goes: /root, /root/usr, DIR */
+	char *type;		/* given (rootfstype=, fstab, -t) or NULL */
+	char *opts;		/* given options or NULL */
+	int ro, nofail, fsck;
+	int state;
+	char *dev;		/* DEVNAME once seen */
+	char *fstype;		/* the type it is mounted as */
+} want_t;
+
+struct globals {
+	const char *root;	/* "" or the test tree */
+	int test, mountall, quiet, finished;
+	int ctl;		/* bus: requests; -1 without evinit */
+	ev_fd_t in;		/* bus subscription, or the uevent socket */
+	want_t *wants;		/* the root first */
+	ev_timer_t deadline;
+	unsigned secs;		/* as given; 0: none */
+	const char *secs_why;	/* which parameter set it */
+	ev_ms_t left;		/* while paused: ms that were left */
+	int paused, manual;
+	llist_t *prompts;	/* passphrase prompts not done yet */
+	ev_child_t child;	/* modprobe or fsck */
+	ev_child_t preload;	/* modprobe of a type known in advance */
+	int preloading;		/* it runs; a want may wait for it */
+	const char *preload_type;
+	want_t *busy;		/* what the child works for */
+	int step;
+	char *fsck_log;
+	llist_t *seen;		/* without evinit: devices seen, for messages */
+	ev_msg_t msg;
+	char buf[EV_UEVENT_MAX];
+};
+#define G (*ptr_to_globals)
+#define INIT_G() do { SET_PTR_TO_GLOBALS(xzalloc(sizeof(G))); } while (0)
+
+static const char *path_of(const char *p)
+{
+	static char buf[PATH_MAX];
+
+	snprintf(buf, sizeof(buf), "%s%s", G.root, p);
+	return buf;
+}
+
+/* ---- messages: the console (stderr: the job's console output) and
+ * evinit's log ---- */
+
+static void bus_request(ev_msg_t *m)
+{
+	char *parts[EV_MSG_ARGS + 1];
+
+	if (G.ctl < 0)
+		return;
+	if (ev_bus_send(G.ctl, m) < 0 || ev_bus_recv(G.ctl, m) <= 0
+	 || ev_msg_split(m->buf, m->len, parts) < 1 || strcmp(parts[0], "ok") != 0
+	) {
+		/* evinit went away (the switch) or refused: go on without */
+		close(G.ctl);
+		G.ctl = -1;
+	}
+}
+
+static void say_to(int err, const char *fmt, va_list ap)
+{
+	char line[768];
+
+	vsnprintf(line, sizeof(line), fmt, ap);
+	if (err || !G.quiet)
+		fprintf(stderr, "evmount: %s%s\n", err ? "error: " : "", line);
+	ev_msg_init(&G.msg, "log");
+	ev_msg_addf(&G.msg, "evmount: %s%s", err ? "error: " : "", line);
+	bus_request(&G.msg);
+}
+
+static void say(const char *fmt, ...) __attribute__ ((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	say_to(0, fmt, ap);
+	va_end(ap);
+}
+
+static void oops(const char *fmt, ...) __attribute__ ((format(printf, 1, 2)));
+static void oops(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	say_to(1, fmt, ap);
+	va_end(ap);
+}
+
+/* Emit NAME with KEY=VALUE parts (NULL-terminated). */
+static void emit(const char *name, ...)
+{
+	const char *kv;
+	va_list ap;
+
+	if (G.ctl < 0)
+		return;
+	ev_msg_init(&G.msg, "emit");
+	ev_msg_add(&G.msg, name);
+	va_start(ap, name);
+	while ((kv = va_arg(ap, const char *)) != NULL)
+		ev_msg_add(&G.msg, kv);
+	va_end(ap);
+	bus_request(&G.msg);
+}
+
+/* The end: W failed for REASON; HINT says what would fix it.  Under
+ * evinit, the rescue shell; alone, an error and exit status 1. */
+static void NORETURN fail(want_t *w, const char *reason, const char *hint)
+{
+	llist_t *l;
+
+	if (G.ctl >= 0 && G.mountall) {
+		/* evinit says it on the console, with the devices it saw */
+		G.quiet = 1;
+		say("error: %s", reason);
+		char *r = xasprintf("REASON=%s", reason);
+		char *wanted = xasprintf("WANTED=%s%s (%s)", w->from, w->spec, w->dir);
+		char *h = xasprintf("HINT=%s", hint);
+		emit("rescue", r, wanted, h, "JOB=mountall", NULL);
+	} else {
+		oops("%s", reason);
+		fprintf(stderr, "  waited for: %s%s (%s)\n  block devices seen:\n", w->from, w->spec, w->dir);
+		for (l = G.seen; l; l = l->link)
+			fprintf(stderr, "    %s\n", l->data);
+		if (!G.seen)
+			fprintf(stderr, "    (none)\n");
+		fprintf(stderr, "  %s\n", hint);
+	}
+	exit(EXIT_FAILURE);
+}
+
+/* ---- specs ---- */
+
+/* \xNN escapes (udev's) decoded in place */
+static void unhex(char *s)
+{
+	char *d = s;
+
+	while (*s) {
+		if (s[0] == '\\' && s[1] == 'x' && isxdigit(s[2]) && isxdigit(s[3])) {
+			char hex[3] = { s[2], s[3], '\0' };
+			*d++ = strtoul(hex, NULL, 16);
+			s += 4;
+		} else {
+			*d++ = *s++;
+		}
+	}
+	*d = '\0';
+}
+
+static void parse_spec(want_t *w)
+{
+	const char *s = w->spec, *p;
+	int i;
+
+	w->kind = S_BAD;
+	i = 0;
+	for (p = spec_prefix; *p; p += strlen(p) + 1, i++) {
+		if (is_prefixed_with(s, p)) {
+			w->kind = i;
+			w->value = xstrdup(s + strlen(p));
+			if (w->value[0] == '"' && last_char_is(w->value, '"')) {
+				overlapping_strcpy(w->value, w->value + 1);
+				w->value[strlen(w->value) - 1] = '\0';
+			}
+			return;
+		}
+	}
+	i = 0;
+	for (p = spec_dir; *p; p += strlen(p) + 1, i++) {
+		if (is_prefixed_with(s, p) && s[strlen(p)]) {
+			w->kind = i;
+			w->value = xstrdup(s + strlen(p));
+			unhex(w->value);
+			return;
+		}
+	}
+	if (s[0] == '/') {
+		w->kind = S_PATH;
+		w->value = xstrdup(s);
+		return;
+	}
+	/* the kernel's forms: MAJ:MIN in decimal, or hex new_encode_dev() */
+	if (strchr(s, ':')) {
+		if (sscanf(s, "%u:%u", &w->major, &w->minor) == 2)
+			w->kind = S_DEVNO;
+	} else if (*s && s[strspn(s, "0123456789abcdefABCDEF")] == '\0' && strlen(s) <= 8) {
+		unsigned long v = strtoul(s, NULL, 16);
+		w->major = (v & 0xfff00) >> 8;
+		w->minor = (v & 0xff) | ((v >> 12) & 0xfff00);
+		w->kind = S_DEVNO;
+	}
+}
+
+/* Are A and B the same file (two names of one device node)? */
+static int same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	char pa[PATH_MAX];
+
+	snprintf(pa, sizeof(pa), "%s", path_of(a));
+	if (stat(pa, &sa) < 0 || stat(path_of(b), &sb) < 0)
+		return 0;
+	if (S_ISBLK(sa.st_mode) && S_ISBLK(sb.st_mode))
+		return sa.st_rdev == sb.st_rdev;
+	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+static int matches(const want_t *w, char **ev)
+{
+	const char *devname = ev_event_get(ev, "DEVNAME");
+	const char *v;
+	char *dec;
+	int yes;
+
+	if (!devname)
+		return 0;
+	switch (w->kind) {
+	case S_UUID:
+	case S_PARTUUID:
+		v = ev_event_get(ev, nth_string(spec_key, w->kind));
+		return v && strcasecmp(v, w->value) == 0;
+	case S_LABEL:
+	case S_PARTLABEL:
+		v = ev_event_get(ev, nth_string(spec_key, w->kind));
+		if (!v)
+			return 0;
+		dec = xstrdup(v);
+		unhex(dec);
+		yes = strcmp(dec, w->value) == 0;
+		free(dec);
+		return yes;
+	case S_PATH:
+		return strcmp(devname, w->value) == 0 || same_file(w->value, devname);
+	case S_DEVNO:
+		v = ev_event_get(ev, "MAJOR");
+		if (!v || bb_strtou(v, NULL, 10) != w->major)
+			return 0;
+		v = ev_event_get(ev, "MINOR");
+		return v && bb_strtou(v, NULL, 10) == w->minor;
+	}
+	return 0;
+}
+
+/* ---- what the wait is for ---- */
+
+static want_t *add_want(const char *from, const char *spec, const char *dir,
+		const char *target, const char *type, const char *opts)
+{
+	want_t *w = xzalloc(sizeof(*w)), **pp;
+
+	w->from = xstrdup(from);
+	w->spec = xstrdup(spec);
+	w->dir = xstrdup(dir);
+	w->target = xstrdup(target);
+	w->type = (type && *type && strcmp(type, "auto") != 0) ? xstrdup(type) : NULL;
+	w->opts = opts && *opts ? xstrdup(opts) : NULL;
+	parse_spec(w);
+	for (pp = &G.wants; *pp; pp = &(*pp)->next)
+		continue;
+	*pp = w;
+	return w;
+}
+
+static int has_opt(const char *opts, const char *opt)
+{
+	unsigned len = strlen(opt);
+
+	while (opts && *opts) {
+		if (strncmp(opts, opt, len) == 0 && (opts[len] == ',' || !opts[len]))
+			return 1;
+		opts = strchr(opts, ',');
+		if (opts)
+			opts++;
+	}
+	return 0;
+}
+
+/* The value of a command-line parameter as the jobs see it (rd.x -> rd_x). */
+static const char *param(const char *key)
+{
+	char **e;
+	unsigned len = strlen(key);
+
+	for (e = ev_cmdline.env; e && *e; e++)
+		if (strncmp(*e, key, len) == 0 && (*e)[len] == '=')
+			return *e + len + 1;
+	return NULL;
+}
+
+/* mountall: root= (or the image fstab's /), then the fstab's others */
+static void read_wants(void)
+{
+	struct mntent *m;
+	FILE *f;
+	want_t *root;
+
+	f = setmntent(path_of("/etc/fstab"), "r");
+	root = NULL;
+	if (ev_cmdline.root)
+		root = add_want("root=", ev_cmdline.root, "/", path_of("/root"),
+				ev_cmdline.rootfstype, ev_cmdline.rootflags);
+	while (f && (m = getmntent(f)) != NULL) {
+		if (strcmp(m->mnt_dir, "/") == 0) {
+			if (root) {	/* root= wins; the type and options may come from here */
+				if (!root->type && !ev_cmdline.rootfstype && strcmp(m->mnt_type, "auto") != 0)
+					root->type = xstrdup(m->mnt_type);
+				if (!root->opts && !ev_cmdline.rootflags)
+					root->opts = xstrdup(m->mnt_opts);
+				root->fsck = m->mnt_passno > 0;
+				continue;
+			}
+			/* keep the root first */
+			root = xzalloc(sizeof(*root));
+			root->next = G.wants;
+			G.wants = root;
+			root->from = xstrdup("/etc/fstab: ");
+			root->spec = xstrdup(m->mnt_fsname);
+			root->dir = xstrdup("/");
+			root->target = xstrdup(path_of("/root"));
+			root->type = xstrdup(ev_cmdline.rootfstype ? ev_cmdline.rootfstype : m->mnt_type);
+			if (strcmp(root->type, "auto") == 0) {
+				free(root->type);
+				root->type = NULL;
+			}
+			root->opts = xstrdup(ev_cmdline.rootflags ? ev_cmdline.rootflags : m->mnt_opts);
+			root->fsck = m->mnt_passno > 0;
+			parse_spec(root);
+		} else if (m->mnt_dir[0] == '/' && !has_opt(m->mnt_opts, "noauto")
+			&& strcmp(m->mnt_type, "swap") != 0
+		) {
+			char *target = xasprintf("%s/root%s", G.root, m->mnt_dir);
+			want_t *w = add_want("/etc/fstab: ", m->mnt_fsname, m->mnt_dir, target,
+					m->mnt_type, m->mnt_opts);
+			w->ro = has_opt(m->mnt_opts, "ro");
+			w->nofail = has_opt(m->mnt_opts, "nofail");
+			w->fsck = m->mnt_passno > 0;
+			free(target);
+		}
+	}
+	if (f)
+		endmntent(f);
+	if (!root) {
+		want_t none = { .from = (char *)"root=", .spec = (char *)"", .dir = (char *)"/" };
+		fail(&none, "no root: no root= on the kernel command line and no / in the image's /etc/fstab",
+				"root=UUID=... (or LABEL=, PARTUUID=, /dev/...) names the root filesystem");
+	}
+	root->ro = ev_cmdline.ro != 0;	/* read-only unless rw */
+	if (!root->fsck && ev_cmdline.root)
+		root->fsck = 1;		/* from the command line: check it */
+}
+
+static void step(want_t *w);
+static void advance(void);
+
+/* ---- the deadline ---- */
+
+static void FAST_FUNC expired(ev_timer_t *t UNUSED_PARAM)
+{
+	want_t *w;
+	char reason[512], hint[256];
+
+	for (w = G.wants; w; w = w->next) {
+		if (w->state != W_WAIT)
+			continue;
+		if (w->nofail) {
+			say("%s%s (%s) did not appear within %u s: skipped (nofail)",
+					w->from, w->spec, w->dir, G.secs);
+			w->state = W_SKIP;
+			continue;
+		}
+		snprintf(reason, sizeof(reason), "%s %s%s did not appear within %u s (%s)",
+				strcmp(w->dir, "/") == 0 ? "the root device" : w->dir,
+				w->from, w->spec, G.secs, G.secs_why);
+		snprintf(hint, sizeof(hint), "%s names the device; %s",
+				G.mountall ? "root= (or the image's /etc/fstab)" : "SPEC",
+				G.mountall ? "rootdelay=SECONDS (or rootwait) waits longer" : "-T SECONDS waits longer");
+		fail(w, reason, hint);
+	}
+	advance();	/* what was skipped no longer holds the rest */
+}
+
+static void set_paused(void)
+{
+	int now = G.manual || G.prompts;
+
+	if (now == G.paused || !G.secs)
+		return;
+	G.paused = now;
+	if (now && G.deadline.deadline != EV_NEVER) {
+		ev_ms_t t = ev_now();
+		G.left = G.deadline.deadline > t ? G.deadline.deadline - t : 1;
+		ev_timer_stop(&G.deadline);
+		say("the deadline waits (%u.%u s left) while %s", (unsigned)(G.left / 1000),
+				(unsigned)(G.left % 1000 / 100),
+				G.prompts ? "a passphrase is asked" : "paused by evctl timeout pause");
+	} else if (!now && G.left) {
+		ev_timer_in(&G.deadline, G.left);
+		say("the deadline goes on: %u.%u s left", (unsigned)(G.left / 1000),
+				(unsigned)(G.left % 1000 / 100));
+		G.left = 0;
+	}
+}
+
+static void prompt(char **ev, int done)
+{
+	const char *key = ev_event_get(ev, "NAME");
+	llist_t **pp;
+
+	if (!key)
+		key = ev_event_get(ev, "DEVNAME");
+	if (!key)
+		key = "";
+	for (pp = &G.prompts; *pp; pp = &(*pp)->link)
+		if (strcmp((*pp)->data, key) == 0)
+			break;
+	if (done && *pp)
+		free(llist_pop(pp));
+	else if (!done && !*pp)
+		llist_add_to(&G.prompts, xstrdup(key));
+	set_paused();
+}
+
+/* ---- drivers, fsck, mount ---- */
+
+static int have_fs(const char *type)
+{
+	char *text = xmalloc_open_read_close(path_of("/proc/filesystems"), NULL);
+	char *line, *next, *name;
+	int yes = 0;
+
+	for (line = text; line && *line && !yes; line = next) {
+		next = strchrnul(line, '\n');
+		if (*next)
+			*next++ = '\0';
+		name = strchr(line, '\t');
+		name = name ? name + 1 : line;
+		yes = strcmp(name, type) == 0;
+	}
+	free(text);
+	return yes;
+}
+
+static const char *moddir(void)
+{
+	static char dir[PATH_MAX];
+	struct utsname u;
+
+	uname(&u);
+	snprintf(dir, sizeof(dir), "%s/lib/modules/%s", G.root, u.release);
+	return dir;
+}
+
+/* The image's module for filesystem TYPE (fs-TYPE alias or TYPE.ko), or
+ * NULL: neither in modules.alias nor in modules.dep. */
+static char *fs_module(const char *type)
+{
+	char *file, *text, *line, *next, *found = NULL;
+	char *alias = xasprintf("alias fs-%s ", type);
+	char *ko = xasprintf("/%s.ko", type);
+
+	file = concat_path_file(moddir(), "modules.alias");
+	text = xmalloc_open_read_close(file, NULL);
+	free(file);
+	for (line = text; line && *line && !found; line = next) {
+		next = strchrnul(line, '\n');
+		if (*next)
+			*next++ = '\0';
+		if (is_prefixed_with(line, alias))
+			found = xstrdup(skip_whitespace(line + strlen(alias)));
+	}
+	free(text);
+	file = concat_path_file(moddir(), "modules.dep");
+	text = xmalloc_open_read_close(file, NULL);
+	free(file);
+	for (line = text; line && *line && !found; line = next) {
+		char *colon, *p;
+		next = strchrnul(line, '\n');
+		if (*next)
+			*next++ = '\0';
+		colon = strchr(line, ':');
+		if (!colon)
+			continue;
+		*colon = '\0';
+		p = strrchr(line, '/');
+		p = p ? p : line;
+		/* kernel/fs/ext4/ext4.ko, or .ko.xz and friends */
+		if (is_prefixed_with(p, ko) && (p[strlen(ko)] == '\0' || p[strlen(ko)] == '.'))
+			found = xstrdup(type);
+	}
+	free(text);
+	free(alias);
+	free(ko);
+	return found;
+}
+
+
+static void FAST_FUNC child_done(ev_child_t *c UNUSED_PARAM, int status)
+{
+	want_t *w = G.busy;
+	int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	char reason[512];
+
+	G.busy = NULL;
+	if (G.step == STEP_DRIVER) {
+		if (!G.test && !have_fs(w->fstype)) {
+			snprintf(reason, sizeof(reason), "%s: no driver for filesystem %s: modprobe %s failed (exit %d)",
+					w->dev, w->fstype, w->fstype, code);
+			fail(w, reason, "the kernel log (dmesg) says why the module did not load");
+		}
+		G.step = STEP_FSCK;
+	} else {	/* fsck */
+		char *out = xmalloc_open_read_close(G.fsck_log, NULL);
+		if (out && *out && (code > 1 || !G.quiet))
+			fprintf(stderr, "%s", out);
+		free(out);
+		if (code == 1)
+			say("fsck.%s corrected errors on %s", w->fstype, w->dev);
+		if (code == 2 || code == 3) {
+			oops("fsck.%s repaired %s and asks for a reboot: rebooting", w->fstype, w->dev);
+			if (G.test)
+				exit(3);
+			sync();
+			reboot(RB_AUTOBOOT);
+		}
+		if (code >= 4) {
+			snprintf(reason, sizeof(reason), "fsck.%s %s failed (exit %d%s); its output is in %s",
+					w->fstype, w->dev, code,
+					code & 4 ? ": errors left uncorrected" : code & 8 ? ": operational error" : "",
+					"/run/initramfs/fsck.log");
+			fail(w, reason, "repair it from this shell (fsck.TYPE DEVICE), or fsck.mode=skip to mount it as it is");
+		}
+		G.step = STEP_MOUNT;
+	}
+	step(w);
+	advance();
+}
+
+/* The driver loaded while the device was awaited. */
+static void FAST_FUNC preloaded(ev_child_t *c, int status)
+{
+	G.preloading = 0;
+	if (G.busy && G.step == STEP_DRIVER)
+		child_done(c, status);
+}
+
+/* Load the driver of a type named in advance (rootfstype=, the image's
+ * fstab) while the device is awaited: the mount need not wait for it. */
+static void preload(const char *type)
+{
+	char *argv[] = { (char *)"modprobe", NULL, NULL };
+	pid_t pid;
+
+	if (G.preloading || G.test || have_fs(type))
+		return;
+	argv[1] = fs_module(type);
+	G.preload.cb = preloaded;
+	pid = ev_spawn(&G.preload, argv, NULL);
+	if (pid > 0) {
+		G.preloading = 1;
+		G.preload_type = type;
+		say("loading %s for filesystem %s", argv[1], type);
+	}
+	free(argv[1]);
+}
+
+static int fsck_setup(void *arg)
+{
+	int fd = open(G.fsck_log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd >= 0) {
+		dup2(fd, 1);
+		dup2(fd, 2);
+	}
+	execv(((char **)arg)[0], (char **)arg);
+	return errno;
+}
+
+/* Run ARGV for W's step WHICH; when it cannot start, say so and go on
+ * with the next step. */
+static void run_child(want_t *w, int which, char **argv)
+{
+	pid_t pid;
+
+	G.busy = w;
+	G.step = which;
+	G.child.cb = child_done;
+	pid = which == STEP_FSCK ? ev_spawn_fn(&G.child, fsck_setup, argv)
+		: ev_spawn(&G.child, argv, NULL);
+	if (pid < 0) {
+		G.busy = NULL;
+		oops("cannot run %s: %s", argv[0], strerror(-pid));
+		G.step = which + 1;
+	}
+}
+
+/* "ro,noatime,data=journal" -> flags and the filesystem's own data */
+static unsigned long mount_flags(const char *opts, char *data, unsigned size)
+{
+	static const char names[] ALIGN1 =
+		"ro\0" "rw\0" "nosuid\0" "suid\0" "nodev\0" "dev\0" "noexec\0" "exec\0"
+		"sync\0" "async\0" "dirsync\0" "noatime\0" "atime\0" "nodiratime\0"
+		"diratime\0" "relatime\0" "norelatime\0" "strictatime\0" "lazytime\0"
+		"defaults\0" "auto\0" "noauto\0" "nofail\0" "_netdev\0" "user\0" "nouser\0"
+		"users\0" "owner\0" "group\0" "x-initrd.mount\0";
+	static const unsigned long set[] = {
+		MS_RDONLY, 0, MS_NOSUID, 0, MS_NODEV, 0, MS_NOEXEC, 0,
+		MS_SYNCHRONOUS, 0, MS_DIRSYNC, MS_NOATIME, 0, MS_NODIRATIME,
+		0, MS_RELATIME, 0, MS_STRICTATIME, MS_LAZYTIME,
+	};
+	static const unsigned long clear[] = {
+		0, MS_RDONLY, 0, MS_NOSUID, 0, MS_NODEV, 0, MS_NOEXEC,
+		0, MS_SYNCHRONOUS, 0, 0, MS_NOATIME, 0,
+		MS_NODIRATIME, 0, MS_RELATIME, 0, 0,
+	};
+	unsigned long flags = 0;
+	char *copy = xstrdup(opts ? opts : ""), *o, *save = NULL;
+	unsigned n = 0;
+
+	data[0] = '\0';
+	for (o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+		int i = index_in_strings(names, o);
+		if (i >= 0 && i < (int)ARRAY_SIZE(set)) {
+			flags = (flags | set[i]) & ~clear[i];
+		} else if (i < 0 && !is_prefixed_with(o, "x-")) {
+			n += snprintf(data + n, n < size ? size - n : 0, "%s%s", n ? "," : "", o);
+		}
+	}
+	free(copy);
+	return flags;
+}
+
+static void do_mount(want_t *w)
+{
+	char data[512], reason[PATH_MAX + 256];
+	unsigned long flags = mount_flags(w->opts, data, sizeof(data));
+
+	if (w->ro)
+		flags |= MS_RDONLY;
+	if (G.test) {
+		say("would mount %s (%s, %s%s%s) on %s", w->dev, w->fstype,
+				flags & MS_RDONLY ? "ro" : "rw", data[0] ? "," : "", data, w->target);
+	} else if (mount(w->dev, w->target, w->fstype, flags, data[0] ? data : NULL) < 0) {
+		int e = errno;
+		snprintf(reason, sizeof(reason), "cannot mount %s (%s%s%s) on %s: %s", w->dev, w->fstype,
+				data[0] ? ", " : "", data, w->target, strerror(e));
+		if (w->nofail) {
+			oops("%s: skipped (nofail)", reason);
+			w->state = W_SKIP;
+			return;
+		}
+		fail(w, reason, e == EINVAL ? "rootfstype= and rootflags= name the type and options; dmesg says what the filesystem refused"
+				: "dmesg says more; rootflags= changes the options");
+	} else {
+		say("mounted %s (%s) on %s", w->dev, w->fstype, w->target);
+	}
+	w->state = W_DONE;
+	if (w != G.wants) {	/* the root's own event comes last */
+		char *mp = xasprintf("MOUNTPOINT=%s", w->target + strlen(G.root));
+		char *dev = xasprintf("DEVICE=%s", w->dev);
+		char *type = xasprintf("TYPE=%s", w->fstype);
+		emit("mounted", mp, dev, type, NULL);
+		free(mp);
+		free(dev);
+		free(type);
+	}
+}
+
+static int fsck_skipped(void)
+{
+	const char *mode = param("fsck_mode");
+
+	return (mode && strcmp(mode, "skip") == 0) || param("fastboot");
+}
+
+/* The driver, then fsck, then the mount; a child is waited for by
+ * returning (child_done comes back here). */
+static void step(want_t *w)
+{
+	char reason[512];
+
+	if (G.step == STEP_DRIVER) {
+		char *mod;
+		if (have_fs(w->fstype)) {
+			G.step = STEP_FSCK;
+		} else if (G.preloading && strcmp(G.preload_type, w->fstype) == 0) {
+			G.busy = w;	/* preloaded() goes on */
+			return;
+		} else if ((mod = fs_module(w->fstype)) == NULL) {
+			snprintf(reason, sizeof(reason), "%s: no driver for filesystem %s: module %s is neither"
+					" built into the kernel nor in this image (%s)", w->dev, w->fstype,
+					w->fstype, moddir() + strlen(G.root));
+			fail(w, reason, "rebuild the image with the module (mkinitramfs -m MODULE), or fix rootfstype=");
+		} else if (G.test) {
+			say("would modprobe %s", mod);
+			free(mod);
+			G.step = STEP_FSCK;
+		} else {
+			char *argv[] = { (char *)"modprobe", mod, NULL };
+			say("loading %s for %s", mod, w->dev);
+			run_child(w, STEP_DRIVER, argv);
+			free(mod);
+			if (G.busy)
+				return;
+		}
+	}
+	if (G.step == STEP_FSCK) {
+		char *fsck = xasprintf("%s/sbin/fsck.%s", G.root, w->fstype);
+		G.step = STEP_MOUNT;
+		if (w->fsck && !fsck_skipped() && access(fsck, X_OK) == 0) {
+			const char *mode = param("fsck_mode"), *repair = param("fsck_repair");
+			char *argv[5], **a = argv;
+			*a++ = fsck;
+			*a++ = (char *)(repair && strcmp(repair, "yes") == 0 ? "-y"
+				: repair && strcmp(repair, "no") == 0 ? "-n" : "-a");
+			if ((mode && strcmp(mode, "force") == 0) || param("forcefsck"))
+				*a++ = (char *)"-f";
+			*a++ = w->dev;
+			*a = NULL;
+			say("checking %s (fsck.%s)", w->dev, w->fstype);
+			bb_make_directory((char *)path_of("/run/initramfs"), 0755, FILEUTILS_RECUR);
+			free(G.fsck_log);
+			G.fsck_log = xstrdup(path_of("/run/initramfs/fsck.log"));
+			run_child(w, STEP_FSCK, argv);
+			free(fsck);
+			if (G.busy)
+				return;
+		} else {
+			free(fsck);
+		}
+	}
+	do_mount(w);
+}
+
+/* Start the next want whose device is there; the root before the rest. */
+static void advance(void)
+{
+	want_t *w;
+	int waiting = 0;
+
+	if (G.busy)
+		return;
+	for (w = G.wants; w; w = w->next) {
+		if (w->state == W_SEEN) {
+			w->state = W_DONE;	/* step() decides: done or skipped */
+			G.step = STEP_DRIVER;
+			step(w);
+			if (G.busy)
+				return;
+			continue;
+		}
+		if (w->state == W_WAIT) {
+			waiting = 1;
+			if (w == G.wants)
+				return;		/* nothing before the root */
+		}
+	}
+	if (waiting)
+		return;
+	ev_timer_stop(&G.deadline);
+	w = G.wants;
+	if (w->state == W_DONE) {
+		char *mp = xasprintf("MOUNTPOINT=%s", w->target + strlen(G.root));
+		char *dev = xasprintf("DEVICE=%s", w->dev);
+		char *type = xasprintf("TYPE=%s", w->fstype);
+		emit("mounted", mp, dev, type, NULL);
+	}
+	G.finished = 1;
+	ev_stop(0);
+}
+
+/* A block device appeared or changed: is it one we wait for? */
+static void device(char **ev)
+{
+	const char *devname = ev_event_get(ev, "DEVNAME");
+	const char *type = ev_event_get(ev, "ID_FS_TYPE");
+	const char *usage = ev_event_get(ev, "ID_FS_USAGE");
+	want_t *w;
+
+	for (w = G.wants; w; w = w->next) {
+		if (w->state != W_WAIT || !matches(w, ev))
+			continue;
+		if (usage && strcmp(usage, "filesystem") != 0 && !w->type) {
+			char reason[512];
+			snprintf(reason, sizeof(reason), "%s%s names %s, which holds %s (%s), not a filesystem",
+					w->from, w->spec, devname, type ? type : "?", usage);
+			fail(w, reason, strcmp(usage, "crypto") == 0
+				? "the root is the filesystem inside: root=/dev/mapper/NAME or its own UUID=, with rd.luks.uuid= for the container"
+				: "root= names the filesystem itself (its UUID=, or the assembled /dev/md* or /dev/mapper/* device)");
+		}
+		if (!w->type && !(type && *type)) {
+			char reason[512];
+			snprintf(reason, sizeof(reason), "%s%s is %s, and no filesystem was recognised on it",
+					w->from, w->spec, devname);
+			fail(w, reason, "rootfstype= names the type, if the probe does not know it");
+		}
+		free(w->dev);
+		w->dev = xstrdup(devname);
+		free(w->fstype);
+		w->fstype = xstrdup(w->type ? w->type : type);
+		w->state = W_SEEN;
+		say("%s%s is %s (%s)", w->from, w->spec, devname, w->fstype);
+	}
+	advance();
+}
+
+static void event(char **ev)
+{
+	if (strcmp(ev[0], "block-device-added") == 0 || strcmp(ev[0], "block-device-changed") == 0) {
+		device(ev);
+	} else if (strcmp(ev[0], "passphrase-prompt") == 0) {
+		prompt(ev, 0);
+	} else if (strcmp(ev[0], "passphrase-done") == 0) {
+		prompt(ev, 1);
+	} else if (strcmp(ev[0], "timeout-pause") == 0) {
+		G.manual = 1;
+		set_paused();
+	} else if (strcmp(ev[0], "timeout-resume") == 0) {
+		G.manual = 0;
+		set_paused();
+	}
+}
+
+/* ---- events from evinit's bus ---- */
+
+static void FAST_FUNC bus_ready(ev_fd_t *fdw, short revents UNUSED_PARAM)
+{
+	char *parts[EV_MSG_ARGS + 1];
+	int n = ev_bus_recv(fdw->fd, &G.msg);
+
+	if (n <= 0) {
+		/* evinit closed the bus: the switch, without us */
+		oops("evinit's bus closed before the root was mounted");
+		exit(EXIT_FAILURE);
+	}
+	if (ev_msg_split(G.msg.buf, G.msg.len, parts) >= 2 && strcmp(parts[0], "event") == 0)
+		event(parts + 1);
+}
+
+static int bus_start(void)
+{
+	static const char patterns[] ALIGN1 = "block-device-*\0" "passphrase-*\0" "timeout-*\0";
+	char *parts[EV_MSG_ARGS + 1];
+	const char *p;
+	int fd;
+
+	G.ctl = ev_bus_connect(NULL);
+	if (G.ctl < 0)
+		return G.ctl;
+	fd = ev_bus_connect(NULL);
+	if (fd < 0)
+		return fd;
+	ev_msg_init(&G.msg, "subscribe");
+	for (p = patterns; *p; p += strlen(p) + 1)
+		ev_msg_add(&G.msg, p);
+	if (ev_bus_send(fd, &G.msg) < 0 || ev_bus_recv(fd, &G.msg) <= 0
+	 || ev_msg_split(G.msg.buf, G.msg.len, parts) < 1 || strcmp(parts[0], "ok") != 0
+	) {
+		close(fd);
+		close(G.ctl);
+		G.ctl = -1;
+		return -EPROTO;
+	}
+	G.in.fd = fd;
+	G.in.events = POLLIN;
+	G.in.cb = bus_ready;
+	ev_fd_add(&G.in);
+	return 0;
+}
+
+/* ---- without evinit: the kernel's uevents, probed here ---- */
+
+static void FAST_FUNC keys_add(const char *kv, void *ctx)
+{
+	char ***k = ctx;
+
+	*(*k)++ = xstrdup(kv);
+}
+
+static void uevent(ev_uevent_t *u)
+{
+	static const char copied[] ALIGN1 = "MAJOR\0" "MINOR\0" "PARTN\0";
+	char *ev[40], **k = ev, **f, devname[PATH_MAX];
+	const char *c, *type, *uuid;
+	ev_probe_t p;
+
+	if (strcmp(u->subsystem, "block") != 0 || !u->devname
+	 || (strcmp(u->action, "add") != 0 && strcmp(u->action, "change") != 0)
+	) {
+		return;
+	}
+	snprintf(devname, sizeof(devname), "/dev/%s", u->devname);
+	if (ev_probe_blockdev(G.root, devname, u->devpath, ev_uevent_get(u, "PARTN"), &p) < 0)
+		return;
+	*k++ = (char *)"block-device-added";
+	*k++ = xasprintf("DEVNAME=%s", devname);
+	for (c = copied; *c; c += strlen(c) + 1)
+		if (ev_uevent_get(u, c))
+			*k++ = xasprintf("%s=%s", c, ev_uevent_get(u, c));
+	ev_probe_keys(&p, keys_add, &k);
+	*k = NULL;
+	type = ev_event_get(ev, "ID_FS_TYPE");
+	uuid = ev_event_get(ev, "ID_FS_UUID");
+	llist_add_to_end(&G.seen, xasprintf("%s %s%s%s", devname, type ? type : "(nothing recognised)",
+			uuid ? " UUID=" : "", uuid ? uuid : ""));
+	device(ev);
+	for (f = ev + 1; *f; f++)
+		free(*f);
+}
+
+static void FAST_FUNC coldplugged(ev_uevent_t *u, void *ctx UNUSED_PARAM)
+{
+	uevent(u);
+}
+
+static void FAST_FUNC netlink_ready(ev_fd_t *fdw, short revents UNUSED_PARAM)
+{
+	ev_uevent_t u;
+	int n, why;
+
+	while ((n = ev_uevent_recv(fdw->fd, G.buf, sizeof(G.buf), &why)) != -EAGAIN) {
+		if (n == -ENOBUFS)
+			ev_coldplug(path_of("/sys"), coldplugged, NULL);
+		else if (n < 0)
+			bb_error_msg_and_die("uevent socket: %s", strerror(-n));
+		else if (n > 0 && ev_uevent_parse(G.buf, n, &u) == EV_UE_OK)
+			uevent(&u);
+	}
+}
+
+static void uevents_start(void)
+{
+	int fd = ev_uevent_open();
+
+	if (fd < 0)
+		bb_error_msg_and_die("uevent socket: %s", strerror(-fd));
+	G.in.fd = fd;
+	G.in.events = POLLIN;
+	G.in.cb = netlink_ready;
+	ev_fd_add(&G.in);
+	/* opened first: what appears during the walk is not missed */
+	ev_coldplug(path_of("/sys"), coldplugged, NULL);
+}
+
+/* ---- start ---- */
+
+static void read_params(void)
+{
+	char *image = xmalloc_open_read_close(path_of("/etc/evinit/cmdline"), NULL);
+	char *kernel = xmalloc_open_read_close(path_of("/proc/cmdline"), NULL);
+
+	/* as evinit: the image's defaults first, a later word wins */
+	ev_cmdline_parse(xasprintf("%s %s", image ? image : "", kernel ? kernel : ""));
+	free(image);
+	free(kernel);
+}
 
 int evmount_main(int argc, char **argv) MAIN_EXTERNALLY_VISIBLE;
-int evmount_main(int argc UNUSED_PARAM, char **argv UNUSED_PARAM)
+int evmount_main(int argc UNUSED_PARAM, char **argv)
 {
-	bb_simple_error_msg_and_die("not built yet");
+	const char *secs = NULL, *type = NULL, *opts = NULL, *troot;
+	sigset_t set;
+	want_t *w;
+	unsigned o;
+	int err;
+
+	INIT_G();
+	G.ctl = -1;
+	G.in.fd = -1;
+	o = getopt32(argv, "^" "T:t:o:" "\0" "?2", &secs, &type, &opts);
+	argv += optind;
+	troot = getenv("EVINIT_ROOT");
+	G.test = troot && troot[0] && strcmp(troot, "/") != 0;
+	G.root = G.test ? troot : "";
+
+	read_params();
+	G.quiet = ev_cmdline.quiet;
+	if (argv[0]) {
+		if (!argv[1])
+			bb_show_usage();
+		add_want("", argv[0], argv[1], argv[1], type, opts);
+		G.wants->fsck = 0;
+	} else {
+		G.mountall = 1;
+	}
+	/* the deadline: -T, rootwait, rootdelay=/rd.timeout=, the default */
+	G.secs = CONFIG_EVMOUNT_TIMEOUT;
+	G.secs_why = "the image's default";
+	if (o & OPT_T) {
+		G.secs = xatou_range(secs, 0, 86400);
+		G.secs_why = "-T";
+	} else if (ev_cmdline.rootwait) {
+		G.secs = 0;
+	} else if (ev_cmdline.rootdelay >= 0) {
+		G.secs = ev_cmdline.rootdelay;
+		G.secs_why = param("rd_timeout") ? "rd.timeout=" : "rootdelay=";
+	}
+
+	sigemptyset(&set);
+	err = ev_signals(&set, NULL);
+	if (err)
+		bb_error_msg_and_die("signalfd: %s", strerror(-err));
+	if (bus_start() < 0) {
+		G.ctl = -1;
+		if (G.mountall && !G.test)
+			bb_simple_error_msg("no evinit bus: reading the kernel's uevents myself");
+	}
+	if (G.mountall)
+		read_wants();
+
+	for (w = G.wants; w; w = w->next) {
+		if (w->kind == S_BAD) {
+			char reason[512];
+			snprintf(reason, sizeof(reason), "%s%s: not a device name", w->from, w->spec);
+			fail(w, reason, "a device is named by UUID=, LABEL=, PARTUUID=, PARTLABEL=, /dev/... or MAJOR:MINOR");
+		}
+		/* a type named in advance: its driver now, not when the device comes */
+		if (w->type && !have_fs(w->type) && !fs_module(w->type)) {
+			char reason[512];
+			snprintf(reason, sizeof(reason), "no driver for filesystem %s (%s%s): module %s is neither"
+					" built into the kernel nor in this image (%s)", w->type, w->from,
+					w->spec, w->type, moddir() + strlen(G.root));
+			fail(w, reason, "rebuild the image with the module (mkinitramfs -m MODULE), or fix rootfstype=");
+		}
+	}
+	if (G.wants->type)
+		preload(G.wants->type);
+
+	G.deadline.cb = expired;
+	for (w = G.wants; w; w = w->next) {
+		if (G.secs)
+			say("waiting up to %u s for %s, %s%s", G.secs,
+					strcmp(w->dir, "/") == 0 ? "the root" : w->dir, w->from, w->spec);
+		else
+			say("waiting for %s, %s%s (no deadline)",
+					strcmp(w->dir, "/") == 0 ? "the root" : w->dir, w->from, w->spec);
+	}
+	if (G.secs)
+		ev_timer_in(&G.deadline, G.secs * 1000);
+	if (G.ctl < 0)
+		uevents_start();	/* its coldplug may find everything */
+	return G.finished ? EXIT_SUCCESS : ev_run();
 }

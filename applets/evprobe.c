@@ -40,7 +40,7 @@
 #include "evprobe.h"
 /* our applets sit at evbox/applets/ in the BusyBox tree */
 #include "../../util-linux/volume_id/volume_id_internal.h"
-#include <sys/mount.h>	/* BLKSSZGET */
+#include <sys/mount.h>	/* BLKSSZGET, BLKGETSIZE64 */
 
 #define BUFSZ		4096	/* the one buffer: an md superblock, a sector */
 #define GPT_MAX_TABLE	(4 * 1024 * 1024)	/* as the kernel can allocate */
@@ -769,6 +769,69 @@ int FAST_FUNC ev_probe_partition(int diskfd, uint64_t disksize, unsigned sector_
 	if (r < 0)
 		return r;
 	return w.found ? 0 : -ENOENT;
+}
+
+
+/* ---- a block device by name ---------------------------------------------- */
+
+static uint64_t dev_size(int fd)
+{
+	uint64_t size = 0;
+	struct stat st;
+
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		return st.st_size;	/* an image file, in tests */
+	if (ioctl(fd, BLKGETSIZE64, &size) < 0)
+		return 0;
+	return size;
+}
+
+/* The partition entry of ROOT/dev/NAME: its disk is DEVPATH's parent
+ * directory in sysfs, with the disk's logical sector size. */
+static void probe_entry(const char *root, const char *devpath, unsigned partn, ev_probe_t *p)
+{
+	char disk[PATH_MAX], path[PATH_MAX + 64], *slash;
+	unsigned sector = 512;
+	FILE *f;
+	int fd;
+
+	snprintf(disk, sizeof(disk), "%s", devpath);
+	slash = strrchr(disk, '/');
+	if (!slash)
+		return;
+	*slash = '\0';
+	snprintf(path, sizeof(path), "%s/sys%s/queue/logical_block_size", root, disk);
+	f = fopen(path, "r");
+	if (f) {
+		if (fscanf(f, "%u", &sector) != 1 || sector < 512 || sector > 65536)
+			sector = 512;
+		fclose(f);
+	}
+	slash = strrchr(disk, '/');
+	snprintf(path, sizeof(path), "%s/dev/%s", root, slash + 1);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return;
+	ev_probe_partition(fd, dev_size(fd), sector, partn, p);
+	close(fd);
+}
+
+int FAST_FUNC ev_probe_blockdev(const char *root, const char *devname,
+		const char *devpath, const char *partn, ev_probe_t *p)
+{
+	char path[PATH_MAX];
+	int fd, r;
+
+	memset(p, 0, sizeof(*p));
+	snprintf(path, sizeof(path), "%s%s", root, devname);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	r = ev_probe_fd(fd, dev_size(fd), p);
+	close(fd);
+	if (partn)
+		probe_entry(root, devpath, bb_strtou(partn, NULL, 10), p);
+	return r;
 }
 
 

@@ -53,6 +53,13 @@ int ev_probe_fd(int fd, uint64_t size, ev_probe_t *p) FAST_FUNC;
 int ev_probe_partition(int diskfd, uint64_t disksize, unsigned sector_size,
 		unsigned partn, ev_probe_t *p) FAST_FUNC;
 
+/* Probe the block device ROOT DEVNAME (ROOT "" on a running system, a
+ * test tree otherwise; DEVNAME "/dev/vda1") and, when PARTN (the uevent's
+ * PARTN) is given, its entry in the partition table of the disk that
+ * holds it (DEVPATH's parent in ROOT/sys).  Returns what ev_probe_fd
+ * returns, or -errno when the device cannot be opened. */
+int ev_probe_blockdev(const char *root, const char *devname,
+		const char *devpath, const char *partn, ev_probe_t *p) FAST_FUNC;
 /* Hand each non-empty field of P to ADD as a "KEY=VALUE" string, with
  * udev's names and encodings: ID_FS_UUID, ID_FS_UUID_SUB and ID_FS_LABEL
  * in udev's safe form (whitespace to '_') each followed by its _ENC key

@@ -82,7 +82,7 @@ ends()
 }
 
 # errors_ok: evinit's log may hold errors (the row checks the ones it wants)
-errors_ok() { [ "$phase" != check ] || errors_ok=1; }
+errors_ok() { errors_ok=1; }
 
 # ---- checks (phase check) ------------------------------------------------
 ok()	# WHAT, then a status
@@ -119,7 +119,8 @@ stamp()
 }
 
 # took WHAT FROM TO MAX [MIN]: from the first stamped line matching FROM to
-# the first matching TO (EREs) took at most MAX seconds (at least MIN)
+# the first matching TO (EREs, awk's: no {n}) took at most MAX seconds (at
+# least MIN; a TO before FROM is a negative time)
 took()
 {
 	[ "$phase" = check ] || return 0

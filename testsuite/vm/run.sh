@@ -50,7 +50,7 @@ plug()	# DISK: hot-plug it through the monitor, now
 }
 step() { printf '%s\n' "$1" >> "$dir/steps"; }
 
-# ends root | rescue TEXT | poweroff
+# ends root | rescue TEXT | poweroff (QEMU ends, a power-off or a panic)
 ends()
 {
 	if [ "$phase" = boot ]; then
@@ -76,7 +76,7 @@ ends()
 		;;
 	poweroff)
 		lacks "the real root was not reached" "EVBOX-ROOT-REACHED"
-		has "the kernel powered off" "reboot: Power down"
+		has_re "the kernel powered off or panicked" 'reboot: Power down|Kernel panic - not syncing'
 		;;
 	esac
 }
@@ -197,7 +197,8 @@ run_one()	# NAME
 	done
 	# shellcheck disable=SC2086
 	key=$(cat "$bb" "$top/scripts/vm/vmlib.sh" "$top/scripts/vm/mkimage.sh" "$hostroot/etc/fstab" \
-		$(ls "${MKINITRAMFS:-$top/scripts/mkinitramfs}" "$top"/init/*.conf 2>/dev/null) \
+		$(ls "${MKINITRAMFS:-$top/scripts/mkinitramfs}" "${KCONFIG_CONFIG:-$top/.config}" \
+			"$top"/init/*.conf 2>/dev/null) \
 		$(for d in $jobdirs; do ls "$d"/*.conf; done) | sha256sum | cut -c1-16)
 	image=$work/images/$key.img
 	if [ -z "$cannot" ] && [ ! -s "$image" ]; then

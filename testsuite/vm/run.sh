@@ -263,13 +263,13 @@ n=0 total=$#
 setup=''
 command -v qemu-system-x86_64 >/dev/null || setup="no qemu-system-x86_64 (make setup)"
 [ -n "$setup" ] || [ -x "$bb" ] || setup="no $bb"
-mkdir -p "$work"
+[ -n "$setup" ] || mkdir -p "$work"
 [ -n "$setup" ] || vm_kernel > "$work/kernel.log" 2>&1 || setup="no kernel (scripts/vm/kernel.sh: $(tail -n 1 "$work/kernel.log"))"
 # the target root the images are made for: an fstab naming the root disk
 hostroot=$work/hostroot
-mkdir -p "$hostroot/etc"
-echo "UUID=$ROOT_UUID / ext4 ro 0 1" > "$hostroot/etc/fstab"
 if [ -z "$setup" ]; then
+	mkdir -p "$hostroot/etc"
+	echo "UUID=$ROOT_UUID / ext4 ro 0 1" > "$hostroot/etc/fstab"
 	cc -O2 -Wall -o "$work/vmconsole.tmp" "$here/vmconsole.c" 2> "$work/vmconsole.log" &&
 		mv "$work/vmconsole.tmp" "$work/vmconsole" || setup="cannot build vmconsole: $(head -n 3 "$work/vmconsole.log")"
 fi

@@ -137,8 +137,9 @@ int ev_uevent_parse(char *buf, unsigned len, ev_uevent_t *u) FAST_FUNC;
 /* The value of KEY in U, or NULL. */
 const char *ev_uevent_get(const ev_uevent_t *u, const char *key) FAST_FUNC;
 
-/* Coldplug: for every directory under SYSROOT/devices holding a uevent
- * file, parents before children, build the "add" message the kernel would
+/* Coldplug: for every device (the ones SYSROOT/bus/NAME/devices/ and
+ * SYSROOT/class/NAME/ link to; without SYSROOT/bus, every directory under
+ * SYSROOT/devices holding a uevent file), parents before children, build the "add" message the kernel would
  * have sent (ACTION, DEVPATH, SUBSYSTEM from the subsystem link, then the
  * file's lines) and hand it to CB, parsed.  Devices that vanish during the
  * walk are skipped.  Returns the number of devices, or -errno when

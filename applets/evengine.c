@@ -393,6 +393,21 @@ static int child_setup(void *arg)
 	 * quoting and $VARS the same as in a script.  The main process of a
 	 * keep job goes through evkeep, for its '@'. */
 	keep = ENABLE_EVKEEP && d->keep && c->main;
+	/* an exec line that leaves a shell nothing to do runs directly: one
+	 * exec less (tens of ms per job under emulation) */
+	if (!c->script && !keep && !strpbrk(c->exec, "\"'\\$`*?[]<>|&;(){}~#=")) {
+		char *words[32], *copy = strdup(c->exec), *w;
+		unsigned n = 0;
+
+		for (w = copy ? strtok(copy, " \t\n") : NULL; w && n < ARRAY_SIZE(words) - 1;
+				w = strtok(NULL, " \t\n"))
+			words[n++] = w;
+		words[n] = NULL;
+		if (n && !w) {
+			execvpe(words[0], words, in->env);
+			return errno;
+		}
+	}
 	argv[0] = (char *)"evkeep";
 	argv[1] = (char *)"sh";
 	if (c->script) {

@@ -31,17 +31,9 @@ disk=$(disk root)
 # the target root the image is made for: what the disk's /etc/fstab says
 mkdir -p "$dir/hostroot/etc"
 echo "UUID=$ROOT_UUID / ext4 ro 0 1" > "$dir/hostroot/etc/fstab"
-append=''
-jobs=''
-if [ ! -f "$top/init/mountall.conf" ]; then
-	# no evmount job in the tree yet: the scenarios' stand-in, which
-	# needs root= on the command line
-	jobs=$top/testsuite/vm/standin
-	append="root=UUID=$ROOT_UUID"
-fi
+append=''	# no root=: the image's /etc/fstab names it
 echo "demo: the initramfs"
-# shellcheck disable=SC2086
-make_image "$dir/initrd.img" "$dir/hostroot" $jobs
+make_image "$dir/initrd.img" "$dir/hostroot"
 echo "demo: image $(stat -c %s "$dir/initrd.img") bytes, kernel $kversion"
 cc -O2 -Wall -o "$dir/vmconsole" "$top/testsuite/vm/vmconsole.c"
 

@@ -174,7 +174,6 @@ result()	# PASS|FAIL NAME [REASON]
 		fail=$((fail + 1))
 		echo "FAIL: $2 ($title): $3"
 		[ ! -s "${log:-}" ] || echo "	console: $log"
-		[ -z "${standin:-}" ] || echo "	(the image ran testsuite/vm/standin/mountall.conf: the tree has no init/mountall.conf, no evmount)"
 	fi
 }
 
@@ -192,9 +191,8 @@ run_one()	# NAME
 	"sc_$name"
 	[ -n "$end" ] || cannot="the row has no 'ends'"
 
-	# the image: the tree's jobs (or the stand-in) and the row's, cached
-	jobdirs='' standin=''
-	[ -f "$top/init/mountall.conf" ] || jobdirs=$here/standin standin=1
+	# the image: the tree's jobs (init/) and the row's, cached
+	jobdirs=''
 	for j in $extra_jobs; do
 		[ -d "$here/jobs/$j" ] || cannot="no job directory jobs/$j"
 		jobdirs="$jobdirs $here/jobs/$j"

@@ -2,13 +2,16 @@
 #
 #   make setup          install the Debian packages the build and tests need
 #   make [all]          build/busybox from .config (evbox_defconfig if none)
-#   make check          unit tests (testsuite/) and the VM smoke boot, ends
+#   make demo           boot the demo VM (Debian's kernel under QEMU, TCG)
+#                       and show its boot timeline (scripts/vm/demo.sh)
+#   make check          unit tests (testsuite/) and the VM scenarios, ends
 #                       with "N passed, N failed"; make unitcheck: units only
+#   make vmcheck        the VM scenarios (testsuite/vm/scenarios), VM="NAME..."
+#                       for some of them; "N passed, N failed"
 #   make initramfs      the image: scripts/mkinitramfs with .config's "Image
 #                       builder" options (mode, modules, compression, output)
 #                       and build/busybox; prints what went in
-#   make vmsmoke        boot Debian's kernel and evinit under QEMU (TCG) to an
-#                       ext4 root (scripts/vm/smoke.sh); "N passed, N failed"
+#   make vmsmoke        the first smoke boot (scripts/vm/smoke.sh)
 #   make fixturecheck   disk fixtures (LUKS, md, LVM) made in a throwaway VM by
 #                       testsuite/vm/fixture.sh, checked from the host;
 #                       "N passed, N failed"
@@ -83,9 +86,19 @@ $(BUILD)/tiny/busybox $(BUILD)/allno/busybox: %/busybox: %/config $(INPUTS)
 
 TESTBUILDS = $(CHECK)/busybox $(BUILD)/busybox $(BUILD)/tiny/busybox $(BUILD)/allno/busybox
 
-# Unit tests and the VM smoke boot, with one closing line.
+# Unit tests and the VM scenarios, with one closing line.
 check: $(TESTBUILDS)
 	@scripts/check.sh $(BUILD)
+
+# The VM scenarios (testsuite/vm/scenarios): Debian's kernel under QEMU,
+# images of build/busybox, disks made on the host.  VM="NAME..." runs some.
+vmcheck: $(BUILD)/busybox
+	@testsuite/vm/run.sh $(BUILD) $(VM)
+
+# The demo VM: boots a host-only image for an ext4 disk and shows the
+# console, then the boot timeline (evctl analyze in the real root).
+demo: $(BUILD)/busybox
+	@scripts/vm/demo.sh $(BUILD)
 
 unitcheck: $(TESTBUILDS)
 	@EVBOX_BUILD=$(BUILD) testsuite/runtest $(CHECK)/busybox
@@ -117,7 +130,7 @@ clean:
 distclean:
 	rm -rf $(BUILD) .config .config.old defconfig
 
-.PHONY: all setup defconfig savedefconfig check unitcheck vmsmoke fixturecheck initramfs bench clean distclean FORCE \
+.PHONY: all setup defconfig savedefconfig check unitcheck vmcheck demo vmsmoke fixturecheck initramfs bench clean distclean FORCE \
 	allnoconfig allyesconfig alldefconfig oldconfig olddefconfig menuconfig nconfig
 FORCE:
 

@@ -1,7 +1,7 @@
 #!/bin/sh
 # check.sh BUILD: every test, one closing line.  The unit tests
-# (testsuite/runtest on the test build), then the VM smoke boot
-# (scripts/vm/smoke.sh).  A part that ends without its "N passed, N failed"
+# (testsuite/runtest on the test build), then the VM scenarios
+# (testsuite/vm/run.sh on BUILD/busybox).  A part that ends without its "N passed, N failed"
 # line (it could not run) counts as one failure.
 set -u
 build=$1
@@ -28,6 +28,7 @@ part()	# NAME COMMAND...
 }
 
 part "unit tests" env EVBOX_BUILD="$build" "$top/testsuite/runtest" "$build/check/busybox"
-part "VM smoke boot" "$top/scripts/vm/smoke.sh" "$build" "$build/busybox"
+part "VM scenarios" "$top/testsuite/vm/run.sh" "$build"
+part "disk fixtures" "$top/testsuite/vm/fixture-check.sh" "$build"
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

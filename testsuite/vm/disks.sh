@@ -1,0 +1,103 @@
+# disks.sh - the disks of the VM scenarios, made on the host without root
+# (mkfs.ext4 -d, sfdisk on an image file, dd).  Sourced by run.sh and
+# scripts/vm/demo.sh after scripts/vm/vmlib.sh.
+#
+#   disk NAME   prints the path of disk NAME, made once and cached as
+#               build/vm/disks/NAME-HASH.img, HASH over this file, the
+#               root's init and the evbox binary (which the roots carry)
+#
+#   root   ext4, UUID $ROOT_UUID, LABEL $ROOT_LABEL: a real root
+#   gpt    GPT (disk GUID $GPT_UUID) whose partition 1 (PARTUUID
+#          $GPT_PARTUUID, PARTLABEL $GPT_PARTLABEL) is ext4 (UUID
+#          $GPT_FS_UUID): the same real root
+#   other  ext4, UUID $OTHER_UUID, LABEL evdata: not a root
+# Everything is fixed (UUIDs, times) so the same recipe gives the same bytes.
+
+ROOT_UUID=5e1f0000-e7b0-4c5a-9d1e-00000000a001
+ROOT_LABEL=evroot
+GPT_UUID=5e1f0000-e7b0-4c5a-9d1e-00000000b000
+GPT_PARTUUID=5e1f0000-e7b0-4c5a-9d1e-00000000b001
+GPT_PARTLABEL=evpart
+GPT_FS_UUID=5e1f0000-e7b0-4c5a-9d1e-00000000b101
+OTHER_UUID=5e1f0000-e7b0-4c5a-9d1e-00000000c001
+
+# the tree of a real root: busybox with its applets, the reporting init,
+# an fstab naming the root (what a host-only image reads)
+disk_root_tree()	# DIR ROOTSPEC
+{
+	mkdir -p "$1/bin" "$1/sbin" "$1/dev" "$1/proc" "$1/sys" "$1/run" "$1/root" "$1/tmp" "$1/etc"
+	printf '%s / ext4 ro 0 1\n' "$2" > "$1/etc/fstab"
+	cp "$bb" "$1/bin/busybox"
+	for a in $("$bb" --list); do
+		[ "$a" = busybox ] || ln -s busybox "$1/bin/$a"
+	done
+	cp "$top/testsuite/vm/root/init" "$1/sbin/init"
+	chmod 755 "$1/sbin/init"
+}
+
+disk_mkfs()	# IMAGE SIZE UUID LABEL [TREE]
+{
+	rm -f "$1"
+	truncate -s "$2" "$1"
+	# fixed hash seed and times: reproducible
+	[ -z "${5:-}" ] || find "$5" -exec touch -h -d "@${SOURCE_DATE_EPOCH:-1700000000}" {} +
+	E2FSPROGS_FAKE_TIME=${SOURCE_DATE_EPOCH:-1700000000} \
+	mkfs.ext4 -q -F -U "$3" -L "$4" -E root_owner=0:0,hash_seed="$3" \
+		-T default ${5:+-d "$5"} "$1"
+}
+
+disk_make()	# NAME IMAGE
+{
+	tree=$(mktemp -d "${TMPDIR:-/tmp}/vmdisk.XXXXXX")
+	case $1 in
+	root)
+		disk_root_tree "$tree" "UUID=$ROOT_UUID"
+		disk_mkfs "$2" 24M "$ROOT_UUID" "$ROOT_LABEL" "$tree"
+		;;
+	gpt)
+		# partition 1: 1 MiB to 25 MiB; the filesystem is made apart
+		# and written in at its offset (no loop device)
+		disk_root_tree "$tree" "PARTUUID=$GPT_PARTUUID"
+		disk_mkfs "$2.part" 24M "$GPT_FS_UUID" evgptroot "$tree"
+		rm -f "$2"
+		truncate -s 26M "$2"
+		sfdisk -q "$2" <<-EOF
+		label: gpt
+		label-id: $GPT_UUID
+		first-lba: 2048
+		start=2048, size=49152, type=0FC63DAF-8483-4772-8E79-3D69D8477DE4, uuid=$GPT_PARTUUID, name=$GPT_PARTLABEL
+		EOF
+		dd if="$2.part" of="$2" bs=1M seek=1 conv=notrunc status=none
+		rm -f "$2.part"
+		;;
+	other)
+		disk_mkfs "$2" 8M "$OTHER_UUID" evdata
+		;;
+	*)
+		echo "disks.sh: no disk named $1" >&2
+		rm -rf "$tree"
+		return 1
+		;;
+	esac
+	rc=$?
+	rm -rf "$tree"
+	return $rc
+}
+
+disk()	# NAME
+{
+	d=$build/vm/disks
+	h=$(vm_hash "$top/testsuite/vm/disks.sh" "$top/testsuite/vm/root/init" "$bb")
+	img=$d/$1-$h.img
+	if [ ! -s "$img" ]; then
+		mkdir -p "$d"
+		rm -f "$d/$1"-*.img
+		disk_make "$1" "$img.tmp" > "$d/$1.log" 2>&1 &&
+			mv "$img.tmp" "$img" || {
+			echo "disks.sh: cannot make disk $1:" >&2
+			cat "$d/$1.log" >&2
+			return 1
+		}
+	fi
+	echo "$img"
+}

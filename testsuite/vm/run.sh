@@ -1,0 +1,294 @@
+#!/bin/sh
+# run.sh BUILD [NAME...] - the VM scenarios (testsuite/vm/scenarios), or the
+# NAMEd ones: Debian's kernel under QEMU (TCG), an image with BUILD/busybox,
+# disks made on the host, a console script, the expected end, checks on
+# the console.  One PASS or FAIL line each (a FAIL gives the reason and the
+# console's path), then "N passed, N failed".  A scenario that cannot run
+# (no QEMU, no kernel, no image, no disk) fails.
+#
+# The scenario table is a list of shell functions sc_NAME, each a row of
+# verbs (see the top of testsuite/vm/scenarios).  A row is read twice: to
+# boot (disks, jobs, cmdline, the console script, the end), then, with the
+# console log there, to check.  Times in checks come from the console's
+# stamps: the kernel's ([  5.123456] with printk.time=1) and evinit's log
+# ([    5.123], CLOCK_MONOTONIC ms, printed by the real root's init); both
+# count from the kernel's start, and every root scenario checks that the
+# two clocks agree.  Host wall time is used only for deadlines.
+set -u
+
+[ $# -ge 1 ] || { echo "usage: $0 BUILD [NAME...]" >&2; exit 2; }
+build=$(realpath "$1")
+shift
+top=$(cd "$(dirname "$0")/../.." && pwd)
+bb=$build/busybox
+here=$top/testsuite/vm
+work=$build/vm
+export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1700000000}
+
+. "$top/scripts/vm/vmlib.sh"
+. "$here/disks.sh"
+. "$here/scenarios"
+
+# ---- the verbs of a row ---------------------------------------------------
+# phase "boot": what to boot and type; phase "check": what must hold.
+
+about()   { title=$1; }
+disks()   { [ "$phase" != boot ] || boot_disks="$boot_disks $*"; }
+jobs()    { [ "$phase" != boot ] || extra_jobs="$extra_jobs $*"; }
+cmdline() { [ "$phase" != boot ] || append=$1; }
+deadline(){ [ "$phase" != boot ] || secs=$1; }
+icount()  { [ "$phase" != boot ] || { vm_flags=$vm_icount; secs=120; }; }
+expect()  { [ "$phase" != boot ] || step "expect=$1"; }
+send()    { [ "$phase" != boot ] || step "send=$1"; }
+pause()   { [ "$phase" != boot ] || step "pause=$1"; }
+plug()	# DISK: hot-plug it through the monitor, now
+{
+	[ "$phase" = boot ] || return 0
+	plugged=$((plugged + 1))
+	p=$(disk "$1") || { cannot="no disk $1"; return 0; }
+	vm_plug_steps "$plugged" "$p" >> "$dir/steps"
+}
+step() { printf '%s\n' "$1" >> "$dir/steps"; }
+
+# ends root | rescue TEXT | poweroff (QEMU ends, a power-off or a panic)
+ends()
+{
+	if [ "$phase" = boot ]; then
+		end=$1
+		case $1 in
+		root)     step "expect=EVBOX-ROOT-DONE"; step eof ;;
+		rescue)   step "expect=$2" ;;
+		poweroff) step eof ;;
+		esac
+		return 0
+	fi
+	[ "$phase" = check ] || return 0
+	case $1 in
+	root)
+		has "the real root's init runs as PID 1" "EVBOX-ROOT-REACHED pid=1 "
+		has "the real root's init ran to its end" "EVBOX-ROOT-DONE"
+		lacks "/dev /proc /sys /run were moved into the real root" "was not moved here"
+		clocks_agree
+		[ -n "$errors_ok" ] || lacks_re "evinit logged no error" '^\[ *[0-9.]+\] error: '
+		;;
+	rescue)
+		lacks "the real root was not reached" "EVBOX-ROOT-REACHED"
+		;;
+	poweroff)
+		lacks "the real root was not reached" "EVBOX-ROOT-REACHED"
+		has_re "the kernel powered off or panicked" 'reboot: Power down|Kernel panic - not syncing'
+		;;
+	esac
+}
+
+# errors_ok: evinit's log may hold errors (the row checks the ones it wants)
+errors_ok() { errors_ok=1; }
+
+# ---- checks (phase check) ------------------------------------------------
+ok()	# WHAT, then a status
+{
+	if [ "$2" = 0 ]; then
+		checks_ok=$((checks_ok + 1))
+	else
+		reasons="$reasons
+	not: $1"
+	fi
+}
+has()      { [ "$phase" = check ] || return 0; grep -qF -e "$2" "$log"; ok "$1" $?; }
+lacks()    { [ "$phase" = check ] || return 0; ! grep -qF -e "$2" "$log"; ok "$1" $?; }
+has_re()   { [ "$phase" = check ] || return 0; grep -qE -e "$2" "$log"; ok "$1" $?; }
+lacks_re() { [ "$phase" = check ] || return 0; ! grep -qE -e "$2" "$log"; ok "$1" $?; }
+
+# section WHAT START END TEXT: between the first line holding START and the
+# next line holding END (fixed strings), a line holds TEXT
+section()
+{
+	[ "$phase" = check ] || return 0
+	START=$2 END=$3 awk 'index($0, ENVIRON["START"]) { on = 1 }
+		on { print } on && index($0, ENVIRON["END"]) { exit }' "$log" |
+		grep -qF -e "$4"
+	ok "$1" $?
+}
+
+# stamp ERE: the time on the first stamped console line matching ERE
+# (kernel "[  5.123456] ..." or evinit's log "[    5.123] ...")
+stamp()
+{
+	RE=$1 awk 'match($0, /^\[ *[0-9]+\.[0-9]+\]/) && $0 ~ ENVIRON["RE"] {
+		s = substr($0, 2, RLENGTH - 2); gsub(/ /, "", s); print s; exit }' "$log"
+}
+
+# took WHAT FROM TO MAX [MIN]: from the first stamped line matching FROM to
+# the first matching TO (EREs, awk's: no {n}) took at most MAX seconds (at
+# least MIN; a TO before FROM is a negative time)
+took()
+{
+	[ "$phase" = check ] || return 0
+	a=$(stamp "$2") b=$(stamp "$3")
+	if [ -z "$a" ] || [ -z "$b" ]; then
+		[ -n "$a" ] || ok "$1 (no stamped line matches '$2')" 1
+		[ -n "$b" ] || ok "$1 (no stamped line matches '$3')" 1
+		return
+	fi
+	d=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", b - a }')
+	times="$times ${d}s"
+	awk -v d="$d" -v max="$4" -v min="${5:--1e9}" 'BEGIN { exit !(d <= max && d >= min) }'
+	ok "$1: took ${d}s ($a -> $b), bound ${5:+$5..}$4 s" $?
+}
+
+# order WHAT FIRST THEN: the first line holding FIRST comes before the
+# first holding THEN (fixed strings)
+order()
+{
+	[ "$phase" = check ] || return 0
+	a=$(grep -nF -m1 -e "$2" "$log" | cut -d: -f1)
+	b=$(grep -nF -m1 -e "$3" "$log" | cut -d: -f1)
+	[ -n "$a" ] && [ -n "$b" ] && [ "$a" -lt "$b" ]
+	ok "$1" $?
+}
+
+# the kernel's printk clock and /proc/uptime (evinit's CLOCK_MONOTONIC)
+# agree: the real root's init writes its uptime U1 to /dev/kmsg, the kernel
+# stamps it T, then it reads U2; T must lie in [U1, U2] give or take 0.1 s
+# (/proc/uptime has 10 ms steps; under TCG the two differ by up to some
+# 60 ms, seen either way)
+clocks_agree()
+{
+	line=$(grep -m1 -E '^\[ *[0-9.]+\] EVBOX-CLOCK uptime=' "$log")
+	after=$(sed -n 's/^EVBOX-CLOCK-AFTER uptime=//p' "$log" | head -n 1)
+	echo "$line" | awk -v u2="${after:-x}" '{ gsub(/[][]/, " "); split($0, f, " ");
+		u1 = $0; sub(/.*uptime=/, "", u1);
+		exit !(u1 != "" && u2 != "x" && f[1] >= u1 - 0.1 && f[1] <= u2 + 0.1) }'
+	ok "the kernel's clock and the uptime agree (${line:-no EVBOX-CLOCK line}, after: ${after:-none})" $?
+}
+
+# ---- running a row -------------------------------------------------------
+pass=0 fail=0
+
+result()	# PASS|FAIL NAME [REASON]
+{
+	if [ "$1" = PASS ]; then
+		pass=$((pass + 1))
+		echo "PASS: $2 ($title)${times:+, times:$times}"
+	else
+		fail=$((fail + 1))
+		echo "FAIL: $2 ($title): $3"
+		[ ! -s "${log:-}" ] || echo "	console: $log"
+	fi
+}
+
+run_one()	# NAME
+{
+	name=$1
+	dir=$work/run/$name
+	log=$dir/console.log
+	title='' boot_disks='' extra_jobs='' append='' secs=60 end='' plugged=0 vm_flags=''
+	cannot='' reasons='' checks_ok=0 errors_ok='' times=''
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	: > "$dir/steps"
+	phase=boot
+	"sc_$name"
+	[ -n "$end" ] || cannot="the row has no 'ends'"
+
+	# the image: the tree's jobs (init/) and the row's, cached
+	jobdirs=''
+	for j in $extra_jobs; do
+		[ -d "$here/jobs/$j" ] || cannot="no job directory jobs/$j"
+		jobdirs="$jobdirs $here/jobs/$j"
+	done
+	# shellcheck disable=SC2086
+	key=$(cat "$bb" "$top/scripts/vm/vmlib.sh" "$top/scripts/vm/mkimage.sh" "$hostroot/etc/fstab" \
+		$(ls "${MKINITRAMFS:-$top/scripts/mkinitramfs}" "${KCONFIG_CONFIG:-$top/.config}" \
+			"$top"/init/*.conf 2>/dev/null) \
+		$(for d in $jobdirs; do ls "$d"/*.conf; done) | sha256sum | cut -c1-16)
+	image=$work/images/$key.img
+	if [ -z "$cannot" ] && [ ! -s "$image" ]; then
+		mkdir -p "$work/images"
+		# shellcheck disable=SC2086
+		make_image "$image.tmp" "$hostroot" $jobdirs > "$dir/image.log" 2>&1 &&
+			mv "$image.tmp" "$image" || cannot="cannot make the image (see $dir/image.log)"
+	fi
+	[ -n "$cannot" ] || ln -sf "$image" "$dir/initrd.img"
+
+	set --
+	for d in $boot_disks; do
+		p=$(disk "$d") || { cannot="no disk $d"; break; }
+		set -- "$@" "$p"
+	done
+	if [ -n "$cannot" ]; then
+		result FAIL "$name" "cannot run: $cannot"
+		return
+	fi
+
+	printf '%s\n' "$append" > "$dir/cmdline"
+	vm_start "$dir" "$append" "$@"
+	# the steps, one argument each
+	IFS='
+'
+	set -f
+	# shellcheck disable=SC2046
+	"$build/vm/vmconsole" -c "$dir/console" -m "$dir/monitor" -p "$vm_pid" \
+		-l "$log" -t "$secs" $(cat "$dir/steps") 2> "$dir/vmconsole.err"
+	rc=$?
+	set +f
+	unset IFS
+	vm_stop
+	# QEMU's own complaints (a disk it cannot open ...) end up here
+	grep -v '^$' "$dir/qemu.log" >> "$dir/vmconsole.err"
+
+	if [ $rc != 0 ]; then
+		result FAIL "$name" "console script: $(tail -n 3 "$dir/vmconsole.err" | tr '\n' ' ')"
+		return
+	fi
+	if grep -q 'Error' "$dir/monitor.log"; then
+		result FAIL "$name" "the monitor refused a hot-plug: $(grep Error "$dir/monitor.log" | head -n 1)"
+		return
+	fi
+	phase=check
+	"sc_$name"
+	if [ -n "$reasons" ]; then
+		result FAIL "$name" "$reasons"
+	else
+		result PASS "$name"
+	fi
+}
+
+# ---- main ----------------------------------------------------------------
+all=$(sed -n 's/^sc_\([a-z0-9_]*\)().*/\1/p' "$here/scenarios")
+[ $# -gt 0 ] || set -- $all
+n=0 total=$#
+setup=''
+command -v qemu-system-x86_64 >/dev/null || setup="no qemu-system-x86_64 (make setup)"
+[ -n "$setup" ] || [ -x "$bb" ] || setup="no $bb"
+[ -n "$setup" ] || mkdir -p "$work"
+[ -n "$setup" ] || vm_kernel > "$work/kernel.log" 2>&1 || setup="no kernel (scripts/vm/kernel.sh: $(tail -n 1 "$work/kernel.log"))"
+# the target root the images are made for: an fstab naming the root disk
+hostroot=$work/hostroot
+if [ -z "$setup" ]; then
+	mkdir -p "$hostroot/etc"
+	echo "UUID=$ROOT_UUID / ext4 ro 0 1" > "$hostroot/etc/fstab"
+	cc -O2 -Wall -o "$work/vmconsole.tmp" "$here/vmconsole.c" 2> "$work/vmconsole.log" &&
+		mv "$work/vmconsole.tmp" "$work/vmconsole" || setup="cannot build vmconsole: $(head -n 3 "$work/vmconsole.log")"
+fi
+for name; do
+	n=$((n + 1))
+	title=''
+	case " $(echo $all) " in
+	*" $name "*) ;;
+	*) log='' title='?'
+	   result FAIL "$name" "no such scenario"
+	   continue ;;
+	esac
+	phase=none
+	"sc_$name"
+	echo "vm: $n/$total $name: $title ..."
+	if [ -n "$setup" ]; then
+		log=''
+		result FAIL "$name" "cannot run: $setup"
+		continue
+	fi
+	run_one "$name"
+done
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]

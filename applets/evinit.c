@@ -472,7 +472,12 @@ void FAST_FUNC ev_hook_idle(void)
 /* break=premount: a shell that `starting mountall` waits for. */
 static void break_job(const char *stage, const char *cond)
 {
-	char *text = xasprintf("start on %s\ntask\nconsole output\nexec sh -i\n", cond);
+	/* the console as its controlling tty (job control, ^C), when the
+	 * binary has cttyhack (not in test mode: stdin is the console there);
+	 * a prompt like the rescue shell's */
+	char *text = xasprintf("start on %s\ntask\nconsole output\nscript\n"
+			"\tPS1='(evbox break=%s) # ' exec %ssh -i\nend script\n",
+			cond, stage, ENABLE_CTTYHACK && !ev_root[1] ? "cttyhack " : "");
 	char name[32], err[256];
 	ev_jobdef_t *def;
 

@@ -891,6 +891,9 @@ static void advance(void)
 		char *mp = xasprintf("MOUNTPOINT=%s", w->target + strlen(G.root));
 		char *dev = xasprintf("DEVICE=%s", w->dev);
 		char *type = xasprintf("TYPE=%s", w->fstype);
+		/* evinit switches on this event and stops the jobs: ours is
+		 * done, and ends as done, not killed */
+		signal(SIGTERM, SIG_IGN);
 		emit("mounted", mp, dev, type, NULL);
 	}
 	G.finished = 1;

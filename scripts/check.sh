@@ -1,7 +1,8 @@
 #!/bin/sh
 # check.sh BUILD: every test, one closing line.  The unit tests
-# (testsuite/runtest on the test build), then the VM scenarios
-# (testsuite/vm/run.sh on BUILD/busybox).  A part that ends without its "N passed, N failed"
+# (testsuite/runtest on the test build), the VM scenarios
+# (testsuite/vm/run.sh on BUILD/busybox), the disk fixtures made in a VM
+# (testsuite/vm/fixture-check.sh).  A part that ends without its "N passed, N failed"
 # line (it could not run) counts as one failure.
 set -u
 build=$1

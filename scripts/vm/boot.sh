@@ -6,7 +6,8 @@
 #           [-t SECONDS] [-l LOG]
 #
 # The console goes to LOG (default: stdout).  Disks are virtio, attached
-# with snapshot=on: they stay as they were.  Exit status: 0 the pattern
+# with snapshot=on: they stay as they were.  BOOT_QEMU_FLAGS: more QEMU
+# options (the bench's -icount).  Exit status: 0 the pattern
 # appeared, 1 the deadline passed, 2 QEMU ended first.  The last line on
 # stderr says which.  The deadline is a relative sleep (CLOCK_MONOTONIC).
 set -eu
@@ -29,7 +30,8 @@ mkfifo "$dir/console"
 
 # disk paths with spaces or commas are not supported (qemu's syntax)
 # shellcheck disable=SC2086
-qemu-system-x86_64 -accel tcg -cpu max -m 512 -smp 1 \
+# shellcheck disable=SC2086
+qemu-system-x86_64 -accel tcg -cpu max -m 512 -smp 1 ${BOOT_QEMU_FLAGS:-} \
 	-display none -monitor none -serial stdio -no-reboot \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append "console=ttyS0 printk.time=1 panic=-1 $append" \

@@ -228,6 +228,22 @@ unsigned ev_bus_clients(void) FAST_FUNC;
 unsigned ev_bus_history(void) FAST_FUNC;
 void ev_bus_close(void) FAST_FUNC;
 
+/* ---- the bus client of the applets jobs run (evclient.c) --------------- */
+
+/* Connect to evinit's bus ($EVBUS): subscribe to PATTERNS (NUL-separated,
+ * ending in an empty one) and hand each event to EVENT from the loop
+ * (NULL when evinit closes the bus).  Returns 0, or -errno without evinit. */
+int ev_client_open(const char *patterns, void (*event)(char **ev) FAST_FUNC) FAST_FUNC;
+int ev_client_connected(void) FAST_FUNC;
+/* QUIET: only errors on the console (the log gets everything). */
+void ev_client_quiet(int quiet) FAST_FUNC;
+/* "APPLET: [error: ]MESSAGE" on stderr and in evinit's log. */
+void ev_client_say(int err, const char *fmt, ...) FAST_FUNC
+	__attribute__ ((format(printf, 2, 3)));
+/* Emit NAME with KEY=VALUE parts (NULL-terminated); nothing without evinit. */
+void ev_client_emit(const char *name, ...) FAST_FUNC;
+void ev_client_emitv(const char *name, char **kv) FAST_FUNC;
+
 POP_SAVED_FUNCTION_VISIBILITY
 
 #endif

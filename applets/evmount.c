@@ -113,9 +113,8 @@ typedef struct want {
 
 struct globals {
 	const char *root;	/* "" or the test tree */
-	int test, mountall, quiet, finished;
-	int ctl;		/* bus: requests; -1 without evinit */
-	ev_fd_t in;		/* bus subscription, or the uevent socket */
+	int test, mountall, finished;
+	ev_fd_t in;		/* without evinit: the uevent socket */
 	want_t *wants;		/* the root first */
 	ev_timer_t deadline;
 	unsigned secs;		/* as given; 0: none */
@@ -123,6 +122,7 @@ struct globals {
 	ev_ms_t left;		/* while paused: ms that were left */
 	int paused, manual;
 	llist_t *prompts;	/* passphrase prompts not done yet */
+	llist_t *locked;	/* "NAME (WANTED)" evcrypt waits for */
 	ev_child_t child;	/* modprobe or fsck */
 	ev_child_t preload;	/* modprobe of a type known in advance */
 	int preloading;		/* it runs; a want may wait for it */
@@ -131,7 +131,6 @@ struct globals {
 	int step;
 	char *fsck_log;
 	llist_t *seen;		/* without evinit: devices seen, for messages */
-	ev_msg_t msg;
 	char buf[EV_UEVENT_MAX];
 };
 #define G (*ptr_to_globals)
@@ -145,72 +144,9 @@ static const char *path_of(const char *p)
 	return buf;
 }
 
-/* ---- messages: the console (stderr: the job's console output) and
- * evinit's log ---- */
-
-static void bus_request(ev_msg_t *m)
-{
-	char *parts[EV_MSG_ARGS + 1];
-
-	if (G.ctl < 0)
-		return;
-	if (ev_bus_send(G.ctl, m) < 0 || ev_bus_recv(G.ctl, m) <= 0
-	 || ev_msg_split(m->buf, m->len, parts) < 1 || strcmp(parts[0], "ok") != 0
-	) {
-		/* evinit went away (the switch) or refused: go on without */
-		close(G.ctl);
-		G.ctl = -1;
-	}
-}
-
-static void say_to(int err, const char *fmt, va_list ap)
-{
-	char line[768];
-
-	vsnprintf(line, sizeof(line), fmt, ap);
-	if (err || !G.quiet)
-		fprintf(stderr, "evmount: %s%s\n", err ? "error: " : "", line);
-	ev_msg_init(&G.msg, "log");
-	ev_msg_addf(&G.msg, "evmount: %s%s", err ? "error: " : "", line);
-	bus_request(&G.msg);
-}
-
-static void say(const char *fmt, ...) __attribute__ ((format(printf, 1, 2)));
-static void say(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	say_to(0, fmt, ap);
-	va_end(ap);
-}
-
-static void oops(const char *fmt, ...) __attribute__ ((format(printf, 1, 2)));
-static void oops(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	say_to(1, fmt, ap);
-	va_end(ap);
-}
-
-/* Emit NAME with KEY=VALUE parts (NULL-terminated). */
-static void emit(const char *name, ...)
-{
-	const char *kv;
-	va_list ap;
-
-	if (G.ctl < 0)
-		return;
-	ev_msg_init(&G.msg, "emit");
-	ev_msg_add(&G.msg, name);
-	va_start(ap, name);
-	while ((kv = va_arg(ap, const char *)) != NULL)
-		ev_msg_add(&G.msg, kv);
-	va_end(ap);
-	bus_request(&G.msg);
-}
+#define say(...)  ev_client_say(0, __VA_ARGS__)
+#define oops(...) ev_client_say(1, __VA_ARGS__)
+#define emit      ev_client_emit
 
 /* The end: W failed for REASON; HINT says what would fix it.  Under
  * evinit, the rescue shell; alone, an error and exit status 1. */
@@ -218,9 +154,9 @@ static void NORETURN fail(want_t *w, const char *reason, const char *hint)
 {
 	llist_t *l;
 
-	if (G.ctl >= 0 && G.mountall) {
+	if (ev_client_connected() && G.mountall) {
 		/* evinit says it on the console, with the devices it saw */
-		G.quiet = 1;
+		ev_client_quiet(1);
 		say("error: %s", reason);
 		char *r = xasprintf("REASON=%s", reason);
 		char *wanted = xasprintf("WANTED=%s%s (%s)", w->from, w->spec, w->dir);
@@ -467,7 +403,9 @@ static void advance(void);
 static void FAST_FUNC expired(ev_timer_t *t UNUSED_PARAM)
 {
 	want_t *w;
-	char reason[512], hint[256];
+	llist_t *l;
+	char reason[768], hint[256];
+	int n;
 
 	for (w = G.wants; w; w = w->next) {
 		if (w->state != W_WAIT)
@@ -478,9 +416,13 @@ static void FAST_FUNC expired(ev_timer_t *t UNUSED_PARAM)
 			w->state = W_SKIP;
 			continue;
 		}
-		snprintf(reason, sizeof(reason), "%s %s%s did not appear within %u s (%s)",
+		n = snprintf(reason, sizeof(reason), "%s %s%s did not appear within %u s (%s)",
 				strcmp(w->dir, "/") == 0 ? "the root device" : w->dir,
 				w->from, w->spec, G.secs, G.secs_why);
+		/* what evcrypt was told to unlock and did not: often the cause */
+		for (l = G.locked; l && n < (int)sizeof(reason); l = l->link)
+			n += snprintf(reason + n, sizeof(reason) - n, "%s %s",
+					l == G.locked ? "; still locked:" : ",", l->data);
 		snprintf(hint, sizeof(hint), "%s names the device; %s",
 				G.mountall ? "root= (or the image's /etc/fstab)" : "SPEC",
 				G.mountall ? "rootdelay=SECONDS (or rootwait) waits longer" : "-T SECONDS waits longer");
@@ -620,7 +562,7 @@ static void FAST_FUNC child_done(ev_child_t *c UNUSED_PARAM, int status)
 		G.step = STEP_FSCK;
 	} else {	/* fsck */
 		char *out = xmalloc_open_read_close(G.fsck_log, NULL);
-		if (out && *out && (code > 1 || !G.quiet))
+		if (out && *out && (code > 1 || !ev_cmdline.quiet))
 			fprintf(stderr, "%s", out);
 		free(out);
 		if (code == 1)
@@ -935,6 +877,24 @@ static void device(char **ev)
 	advance();
 }
 
+/* crypt-wanted NAME= WANTED=, crypt-unlocked NAME= */
+static void locked(char **ev, int wanted)
+{
+	const char *name = ev_event_get(ev, "NAME");
+	const char *what = ev_event_get(ev, "WANTED");
+	llist_t **pp;
+
+	if (!name)
+		return;
+	for (pp = &G.locked; *pp; pp = &(*pp)->link)
+		if (is_prefixed_with((*pp)->data, name) && ((char *)(*pp)->data)[strlen(name)] == ' ')
+			break;
+	if (!wanted && *pp)
+		free(llist_pop(pp));
+	else if (wanted && !*pp)
+		llist_add_to_end(&G.locked, xasprintf("%s (%s)", name, what ? what : "?"));
+}
+
 static void event(char **ev)
 {
 	if (strcmp(ev[0], "block-device-added") == 0 || strcmp(ev[0], "block-device-changed") == 0) {
@@ -943,6 +903,8 @@ static void event(char **ev)
 		prompt(ev, 0);
 	} else if (strcmp(ev[0], "passphrase-done") == 0) {
 		prompt(ev, 1);
+	} else if (strcmp(ev[0], "crypt-wanted") == 0 || strcmp(ev[0], "crypt-unlocked") == 0) {
+		locked(ev, ev[0][6] == 'w');
 	} else if (strcmp(ev[0], "timeout-pause") == 0) {
 		G.manual = 1;
 		set_paused();
@@ -954,49 +916,14 @@ static void event(char **ev)
 
 /* ---- events from evinit's bus ---- */
 
-static void FAST_FUNC bus_ready(ev_fd_t *fdw, short revents UNUSED_PARAM)
+static void FAST_FUNC bus_event(char **ev)
 {
-	char *parts[EV_MSG_ARGS + 1];
-	int n = ev_bus_recv(fdw->fd, &G.msg);
-
-	if (n <= 0) {
+	if (!ev) {
 		/* evinit closed the bus: the switch, without us */
 		oops("evinit's bus closed before the root was mounted");
 		exit(EXIT_FAILURE);
 	}
-	if (ev_msg_split(G.msg.buf, G.msg.len, parts) >= 2 && strcmp(parts[0], "event") == 0)
-		event(parts + 1);
-}
-
-static int bus_start(void)
-{
-	static const char patterns[] ALIGN1 = "block-device-*\0" "passphrase-*\0" "timeout-*\0";
-	char *parts[EV_MSG_ARGS + 1];
-	const char *p;
-	int fd;
-
-	G.ctl = ev_bus_connect(NULL);
-	if (G.ctl < 0)
-		return G.ctl;
-	fd = ev_bus_connect(NULL);
-	if (fd < 0)
-		return fd;
-	ev_msg_init(&G.msg, "subscribe");
-	for (p = patterns; *p; p += strlen(p) + 1)
-		ev_msg_add(&G.msg, p);
-	if (ev_bus_send(fd, &G.msg) < 0 || ev_bus_recv(fd, &G.msg) <= 0
-	 || ev_msg_split(G.msg.buf, G.msg.len, parts) < 1 || strcmp(parts[0], "ok") != 0
-	) {
-		close(fd);
-		close(G.ctl);
-		G.ctl = -1;
-		return -EPROTO;
-	}
-	G.in.fd = fd;
-	G.in.events = POLLIN;
-	G.in.cb = bus_ready;
-	ev_fd_add(&G.in);
-	return 0;
+	event(ev);
 }
 
 /* ---- without evinit: the kernel's uevents, probed here ---- */
@@ -1096,7 +1023,6 @@ int evmount_main(int argc UNUSED_PARAM, char **argv)
 	int err;
 
 	INIT_G();
-	G.ctl = -1;
 	G.in.fd = -1;
 	o = getopt32(argv, "^" "T:t:o:" "\0" "?2", &secs, &type, &opts);
 	argv += optind;
@@ -1105,7 +1031,7 @@ int evmount_main(int argc UNUSED_PARAM, char **argv)
 	G.root = G.test ? troot : "";
 
 	read_params();
-	G.quiet = ev_cmdline.quiet;
+	ev_client_quiet(ev_cmdline.quiet);
 	if (argv[0]) {
 		if (!argv[1])
 			bb_show_usage();
@@ -1131,8 +1057,7 @@ int evmount_main(int argc UNUSED_PARAM, char **argv)
 	err = ev_signals(&set, NULL);
 	if (err)
 		bb_error_msg_and_die("signalfd: %s", strerror(-err));
-	if (bus_start() < 0) {
-		G.ctl = -1;
+	if (ev_client_open("block-device-*\0" "passphrase-*\0" "timeout-*\0" "crypt-*\0", bus_event) < 0) {
 		if (G.mountall && !G.test)
 			bb_simple_error_msg("no evinit bus: reading the kernel's uevents myself");
 	}
@@ -1168,7 +1093,7 @@ int evmount_main(int argc UNUSED_PARAM, char **argv)
 	}
 	if (G.secs)
 		ev_timer_in(&G.deadline, G.secs * 1000);
-	if (G.ctl < 0)
+	if (!ev_client_connected())
 		uevents_start();	/* its coldplug may find everything */
 	return G.finished ? EXIT_SUCCESS : ev_run();
 }

@@ -81,16 +81,6 @@ enum {
 	OPT_o = 1 << 2,
 };
 
-/* how a spec names its device */
-enum { S_UUID, S_LABEL, S_PARTUUID, S_PARTLABEL, S_PATH, S_DEVNO, S_BAD };
-/* the prefixes (and /dev/disk/by-* directories) of the first four, and
- * the event keys they are compared with */
-static const char spec_prefix[] ALIGN1 = "UUID=\0" "LABEL=\0" "PARTUUID=\0" "PARTLABEL=\0";
-static const char spec_dir[] ALIGN1 = "/dev/disk/by-uuid/\0" "/dev/disk/by-label/\0"
-	"/dev/disk/by-partuuid/\0" "/dev/disk/by-partlabel/\0";
-static const char spec_key[] ALIGN1 = "ID_FS_UUID\0" "ID_FS_LABEL_ENC\0"
-	"ID_PART_ENTRY_UUID\0" "ID_PART_ENTRY_NAME\0";
-
 enum { W_WAIT, W_SEEN, W_DONE, W_SKIP };
 enum { STEP_DRIVER, STEP_FSCK, STEP_MOUNT };
 
@@ -98,9 +88,7 @@ typedef struct want {
 	struct want *next;
 	char *spec;		/* as given, for messages */
 	char *from;		/* "root=", "/etc/fstab", ... for messages */
-	int kind;		/* S_* */
-	char *value;		/* UUID, label, path (decoded) */
-	unsigned major, minor;	/* S_DEVNO */
+	ev_spec_t sp;		/* how it names its device */
 	char *dir;		/* the mount point as named: "/", "/usr", DIR */
 	char *target;		/* where it goes: /root, /root/usr, DIR */
 	char *type;		/* given (rootfstype=, fstab, -t) or NULL */
@@ -174,119 +162,6 @@ static void NORETURN fail(want_t *w, const char *reason, const char *hint)
 	exit(EXIT_FAILURE);
 }
 
-/* ---- specs ---- */
-
-/* \xNN escapes (udev's) decoded in place */
-static void unhex(char *s)
-{
-	char *d = s;
-
-	while (*s) {
-		if (s[0] == '\\' && s[1] == 'x' && isxdigit(s[2]) && isxdigit(s[3])) {
-			char hex[3] = { s[2], s[3], '\0' };
-			*d++ = strtoul(hex, NULL, 16);
-			s += 4;
-		} else {
-			*d++ = *s++;
-		}
-	}
-	*d = '\0';
-}
-
-static void parse_spec(want_t *w)
-{
-	const char *s = w->spec, *p;
-	int i;
-
-	w->kind = S_BAD;
-	i = 0;
-	for (p = spec_prefix; *p; p += strlen(p) + 1, i++) {
-		if (is_prefixed_with(s, p)) {
-			w->kind = i;
-			w->value = xstrdup(s + strlen(p));
-			if (w->value[0] == '"' && last_char_is(w->value, '"')) {
-				overlapping_strcpy(w->value, w->value + 1);
-				w->value[strlen(w->value) - 1] = '\0';
-			}
-			return;
-		}
-	}
-	i = 0;
-	for (p = spec_dir; *p; p += strlen(p) + 1, i++) {
-		if (is_prefixed_with(s, p) && s[strlen(p)]) {
-			w->kind = i;
-			w->value = xstrdup(s + strlen(p));
-			unhex(w->value);
-			return;
-		}
-	}
-	if (s[0] == '/') {
-		w->kind = S_PATH;
-		w->value = xstrdup(s);
-		return;
-	}
-	/* the kernel's forms: MAJ:MIN in decimal, or hex new_encode_dev() */
-	if (strchr(s, ':')) {
-		if (sscanf(s, "%u:%u", &w->major, &w->minor) == 2)
-			w->kind = S_DEVNO;
-	} else if (*s && s[strspn(s, "0123456789abcdefABCDEF")] == '\0' && strlen(s) <= 8) {
-		unsigned long v = strtoul(s, NULL, 16);
-		w->major = (v & 0xfff00) >> 8;
-		w->minor = (v & 0xff) | ((v >> 12) & 0xfff00);
-		w->kind = S_DEVNO;
-	}
-}
-
-/* Are A and B the same file (two names of one device node)? */
-static int same_file(const char *a, const char *b)
-{
-	struct stat sa, sb;
-	char pa[PATH_MAX];
-
-	snprintf(pa, sizeof(pa), "%s", path_of(a));
-	if (stat(pa, &sa) < 0 || stat(path_of(b), &sb) < 0)
-		return 0;
-	if (S_ISBLK(sa.st_mode) && S_ISBLK(sb.st_mode))
-		return sa.st_rdev == sb.st_rdev;
-	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
-
-static int matches(const want_t *w, char **ev)
-{
-	const char *devname = ev_event_get(ev, "DEVNAME");
-	const char *v;
-	char *dec;
-	int yes;
-
-	if (!devname)
-		return 0;
-	switch (w->kind) {
-	case S_UUID:
-	case S_PARTUUID:
-		v = ev_event_get(ev, nth_string(spec_key, w->kind));
-		return v && strcasecmp(v, w->value) == 0;
-	case S_LABEL:
-	case S_PARTLABEL:
-		v = ev_event_get(ev, nth_string(spec_key, w->kind));
-		if (!v)
-			return 0;
-		dec = xstrdup(v);
-		unhex(dec);
-		yes = strcmp(dec, w->value) == 0;
-		free(dec);
-		return yes;
-	case S_PATH:
-		return strcmp(devname, w->value) == 0 || same_file(w->value, devname);
-	case S_DEVNO:
-		v = ev_event_get(ev, "MAJOR");
-		if (!v || bb_strtou(v, NULL, 10) != w->major)
-			return 0;
-		v = ev_event_get(ev, "MINOR");
-		return v && bb_strtou(v, NULL, 10) == w->minor;
-	}
-	return 0;
-}
-
 /* ---- what the wait is for ---- */
 
 static want_t *add_want(const char *from, const char *spec, const char *dir,
@@ -300,7 +175,7 @@ static want_t *add_want(const char *from, const char *spec, const char *dir,
 	w->target = xstrdup(target);
 	w->type = (type && *type && strcmp(type, "auto") != 0) ? xstrdup(type) : NULL;
 	w->opts = opts && *opts ? xstrdup(opts) : NULL;
-	parse_spec(w);
+	ev_spec_parse(w->spec, &w->sp);
 	for (pp = &G.wants; *pp; pp = &(*pp)->next)
 		continue;
 	*pp = w;
@@ -370,7 +245,7 @@ static void read_wants(void)
 			}
 			root->opts = xstrdup(ev_cmdline.rootflags ? ev_cmdline.rootflags : m->mnt_opts);
 			root->fsck = m->mnt_passno > 0;
-			parse_spec(root);
+			ev_spec_parse(root->spec, &root->sp);
 		} else if (m->mnt_dir[0] == '/' && !has_opt(m->mnt_opts, "noauto")
 			&& strcmp(m->mnt_type, "swap") != 0
 		) {
@@ -590,20 +465,7 @@ static void FAST_FUNC child_done(ev_child_t *c UNUSED_PARAM, int status)
 /* In the child: the module in-process, or else modprobe. */
 static int load_module(void *arg)
 {
-	char *argv[] = { (char *)"modprobe", (char *)arg, NULL };
-	char what[PATH_MAX];
-	int err = ev_mod_load(moddir(), argv[1], what, sizeof(what));
-
-	if (err == 0)
-		return 0;
-	if (err != -ENOENT) {
-		dprintf(STDERR_FILENO, "evmount: cannot load module %s: %s: %s\n",
-				argv[1], what, strerror(-err));
-		return 1;
-	}
-	execvp(argv[0], argv);
-	dprintf(STDERR_FILENO, "%s: cannot run modprobe: %s\n", "evmount", strerror(errno));
-	return 127;
+	return ev_mod_child(moddir(), arg, 0);
 }
 
 /* The driver loaded while the device was awaited. */
@@ -851,7 +713,7 @@ static void device(char **ev)
 	want_t *w;
 
 	for (w = G.wants; w; w = w->next) {
-		if (w->state != W_WAIT || !matches(w, ev))
+		if (w->state != W_WAIT || !ev_spec_match(&w->sp, ev, G.root))
 			continue;
 		if (usage && strcmp(usage, "filesystem") != 0 && !w->type) {
 			char reason[512];
@@ -1065,7 +927,7 @@ int evmount_main(int argc UNUSED_PARAM, char **argv)
 		read_wants();
 
 	for (w = G.wants; w; w = w->next) {
-		if (w->kind == S_BAD) {
+		if (w->sp.kind == EV_SPEC_BAD) {
 			char reason[512];
 			snprintf(reason, sizeof(reason), "%s%s: not a device name", w->from, w->spec);
 			fail(w, reason, "a device is named by UUID=, LABEL=, PARTUUID=, PARTLABEL=, /dev/... or MAJOR:MINOR");

@@ -3,6 +3,22 @@
  * evcrypt: LUKS devices unlocked as they appear, through static
  * libcryptsetup (kernel crypto backend, so no OpenSSL).
  *
+ * As the job cryptroot (started by the first LUKS device's event), it
+ * subscribes to evinit's bus, past events first: each LUKS device that
+ * crypttab or rd.luks.* names (or any, with rd.auto or when neither says
+ * anything) joins a queue in arrival order, and is unlocked with its
+ * keyfile, its keyscript's output, the passphrase that opened the last
+ * one, or a passphrase asked on the console, one prompt at a time.  The
+ * prompt is announced (passphrase-prompt, passphrase-done): evmount's
+ * root deadline waits meanwhile.  The mapping is a new kernel device, so
+ * a new event, so whatever is stacked on it (md, LVM, the root mount)
+ * follows with no ordering here.  When the root is mounted the remembered
+ * passphrase is wiped and evcrypt ends.
+ *
+ * Secrets live in two locked pages (mlock), are wiped after use and on
+ * every path out, and never reach the environment, the log or the bus;
+ * the process is not dumpable.
+ *
  * Licensed under GPLv2, see file LICENSE in the BusyBox source tree.
  */
 //config:config EVCRYPT
@@ -22,14 +38,864 @@
 //kbuild:lib-$(CONFIG_EVCRYPT) += evcrypt.o
 
 //usage:#define evcrypt_trivial_usage
-//usage:       "isluks DEVICE"
+//usage:       "[open [-k KEYFILE] [-H HEADER] [-S SLOT] [-r] [-d] DEVICE NAME | close NAME\n"
+//usage:       "	| status | isluks DEVICE]"
 //usage:#define evcrypt_full_usage "\n\n"
-//usage:       "Unlock LUKS devices as they appear\n"
+//usage:       "Unlock LUKS devices as they appear (the job cryptroot: crypttab,\n"
+//usage:       "rd.luks.uuid=, rd.luks.name=, rd.luks.key=, rd.luks.options=, rd.auto)\n"
+//usage:     "\n	open	Unlock DEVICE as /dev/mapper/NAME (a passphrase is asked"
+//usage:     "\n		without -k)"
+//usage:     "\n	-k FILE	Key file"
+//usage:     "\n	-H FILE	Detached LUKS header"
+//usage:     "\n	-S N	Only key slot N"
+//usage:     "\n	-r	Read-only mapping"
+//usage:     "\n	-d	Allow discards"
+//usage:     "\n	close	Remove mapping NAME"
+//usage:     "\n	status	The LUKS mappings"
 //usage:     "\n	isluks	Print DEVICE's LUKS version and UUID; fail if not LUKS"
 
 #include "libbb.h"
 #include "evcore.h"
+#include "evinit.h"
 #include <libcryptsetup.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/utsname.h>
+#include <termios.h>
+
+#define SECRET_MAX 1024		/* a passphrase or key, as cryptsetup's default */
+
+enum { T_WAIT, T_QUEUED, T_KEYWAIT, T_DONE, T_FAILED };
+
+typedef struct target {
+	struct target *next;
+	char *name;		/* the mapping */
+	char *source;		/* how it was named, for messages */
+	ev_spec_t sp;
+	char *key;		/* crypttab KEY: NULL (ask), a file, or FILE:SPEC */
+	char *keydev_spec;	/* FILE on the device SPEC names */
+	ev_spec_t keydev;
+	char *keydev_name, *keydev_type;	/* once seen */
+	char *keyscript, *header;
+	int keyslot, tries, readonly, discard;
+	int state;
+	unsigned seq;		/* arrival order */
+	char *dev;		/* DEVNAME once seen */
+	int explicit;		/* named by crypttab or rd.luks.*: announced */
+} target_t;
+
+struct globals {
+	const char *root;	/* "" or evinit's test tree */
+	target_t *targets;
+	int any;		/* rd.auto: any LUKS device */
+	int luks_uuid_given;	/* rd.luks.uuid= / rd.luks.name= */
+	char *options;		/* rd.luks.options= for all */
+	char *rdkey;		/* rd.luks.key= for all */
+	unsigned seq;
+	target_t *asking;	/* the prompt is up for it */
+	int left;		/* its tries left; -1: for ever */
+	ev_fd_t console;
+	struct termios saved;
+	int restore;
+	unsigned len;		/* typed so far */
+	char *secret;		/* SECRET_MAX: typed or read key */
+	char *cached;		/* SECRET_MAX: the passphrase that worked */
+	unsigned cached_len;
+	int dm_loaded;
+};
+#define G (*ptr_to_globals)
+#define INIT_G() do { SET_PTR_TO_GLOBALS(xzalloc(sizeof(G))); } while (0)
+
+#define say(...)  ev_client_say(0, __VA_ARGS__)
+#define oops(...) ev_client_say(1, __VA_ARGS__)
+
+static void process(void);
+
+/* ---- secrets ---- */
+
+static void secrets_init(void)
+{
+	/* two buffers in one page of their own, locked, never in a core */
+	char *page = mmap(NULL, 2 * SECRET_MAX, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (page == MAP_FAILED)
+		bb_simple_perror_msg_and_die("mmap");
+	mlock(page, 2 * SECRET_MAX);	/* best effort: RLIMIT_MEMLOCK */
+	madvise(page, 2 * SECRET_MAX, MADV_DONTDUMP);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	G.secret = page;
+	G.cached = page + SECRET_MAX;
+}
+
+static void wipe(void)
+{
+	if (G.secret) {
+		explicit_bzero(G.secret, SECRET_MAX);
+		explicit_bzero(G.cached, SECRET_MAX);
+	}
+	G.len = G.cached_len = 0;
+}
+
+static void restore_console(void)
+{
+	if (G.restore) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &G.saved);
+		G.restore = 0;
+	}
+}
+
+static void NORETURN finish(int code)
+{
+	wipe();
+	restore_console();
+	exit(code);
+}
+
+/* ---- configuration: crypttab, the command line ---- */
+
+static target_t *find_name(const char *name)
+{
+	target_t *t;
+
+	for (t = G.targets; t; t = t->next)
+		if (strcmp(t->name, name) == 0)
+			return t;
+	return NULL;
+}
+
+/* crypttab's options (and rd.luks.options=), comma-separated */
+static void options(target_t *t, const char *opts, const char *where)
+{
+	static const char known[] ALIGN1 =
+		"tries\0" "keyslot\0" "key-slot\0" "header\0" "keyscript\0" "discard\0"
+		"readonly\0" "read-only\0" "luks\0" "initramfs\0" "nofail\0" "noauto\0"
+		"_netdev\0" "timeout\0" "keyfile-timeout\0" "cipher\0" "hash\0" "size\0";
+	enum { O_TRIES, O_KEYSLOT, O_KEY_SLOT, O_HEADER, O_KEYSCRIPT, O_DISCARD,
+		O_READONLY, O_READ_ONLY };
+	char *copy = xstrdup(opts ? opts : ""), *o, *save = NULL;
+
+	for (o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+		char *val = strchr(o, '=');
+		int i;
+
+		if (val)
+			*val++ = '\0';
+		i = index_in_strings(known, o);
+		switch (i) {
+		case O_TRIES:
+			t->tries = val ? bb_strtou(val, NULL, 10) : 3;
+			if (errno || t->tries > 1000)
+				t->tries = 3;
+			break;
+		case O_KEYSLOT:
+		case O_KEY_SLOT:
+			t->keyslot = val ? bb_strtou(val, NULL, 10) : CRYPT_ANY_SLOT;
+			if (errno)
+				t->keyslot = CRYPT_ANY_SLOT;
+			break;
+		case O_HEADER:
+			free(t->header);
+			t->header = val ? xstrdup(val) : NULL;
+			break;
+		case O_KEYSCRIPT:
+			free(t->keyscript);
+			t->keyscript = val ? xstrdup(val) : NULL;
+			break;
+		case O_DISCARD:
+			t->discard = 1;
+			break;
+		case O_READONLY:
+		case O_READ_ONLY:
+			t->readonly = 1;
+			break;
+		default:
+			if (i < 0 && !is_prefixed_with(o, "x-"))
+				say("warning: %s: option %s%s%s for %s is not known: ignored",
+						where, o, val ? "=" : "", val ? val : "", t->name);
+		}
+	}
+	free(copy);
+}
+
+static target_t *add_target(const char *name, const char *spec, const char *source)
+{
+	target_t *t = xzalloc(sizeof(*t)), **pp;
+
+	t->name = xstrdup(name);
+	t->source = xstrdup(source);
+	t->tries = 3;
+	t->keyslot = CRYPT_ANY_SLOT;
+	if (ev_spec_parse(spec, &t->sp) < 0)
+		say("warning: %s: %s is not a device name (UUID=, PARTUUID=, LABEL=, /dev/...)",
+				source, spec);
+	for (pp = &G.targets; *pp; pp = &(*pp)->next)
+		continue;
+	*pp = t;
+	return t;
+}
+
+static void set_key(target_t *t, const char *key)
+{
+	const char *colon;
+
+	free(t->key);
+	t->key = NULL;
+	if (!key || !*key || strcmp(key, "none") == 0 || strcmp(key, "-") == 0)
+		return;
+	/* FILE:SPEC: a key file on another device (systemd's rd.luks.key=) */
+	colon = strchr(key, ':');
+	if (colon && colon[1]) {
+		t->key = xstrndup(key, colon - key);
+		t->keydev_spec = xstrdup(colon + 1);
+		if (ev_spec_parse(t->keydev_spec, &t->keydev) < 0)
+			say("warning: %s: the key device %s is not a device name", t->name, t->keydev_spec);
+		return;
+	}
+	t->key = xstrdup(key);
+}
+
+static void read_crypttab(void)
+{
+	char path[PATH_MAX];
+	char *line;
+	FILE *f;
+	unsigned n = 0;
+
+	snprintf(path, sizeof(path), "%s/etc/crypttab", G.root);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	while ((line = xmalloc_fgetline(f)) != NULL) {
+		char *tok[4] = { NULL, NULL, NULL, NULL }, *p = line;
+		int i;
+
+		n++;
+		for (i = 0; i < 4; i++) {
+			p = skip_whitespace(p);
+			if (!*p || *p == '#')
+				break;
+			tok[i] = p;
+			p = skip_non_whitespace(p);
+			if (*p)
+				*p++ = '\0';
+		}
+		if (tok[0] && !tok[1]) {
+			say("warning: /etc/crypttab:%u: a name without a device: skipped", n);
+		} else if (tok[0] && !(tok[3] && strstr(tok[3], "noauto"))) {
+			char where[32];
+			target_t *t;
+
+			snprintf(where, sizeof(where), "/etc/crypttab:%u", n);
+			t = add_target(tok[0], tok[1], where);
+			t->explicit = 1;
+			set_key(t, tok[2]);
+			options(t, tok[3], where);
+		}
+		free(line);
+	}
+	fclose(f);
+}
+
+static void FAST_FUNC cmdline_word(char *key, char *val, void *ctx UNUSED_PARAM)
+{
+	char *eq, *uuid;
+	target_t *t;
+
+	if (strcmp(key, "rd.luks") == 0 && val && strcmp(val, "0") == 0) {
+		say("rd.luks=0: not unlocking anything");
+		finish(EXIT_SUCCESS);
+	} else if (strcmp(key, "rd.auto") == 0 && (!val || strcmp(val, "1") == 0)) {
+		G.any = 1;
+	} else if (strcmp(key, "rd.luks.options") == 0 && val) {
+		G.options = val;
+	} else if (strcmp(key, "rd.luks.key") == 0 && val) {
+		G.rdkey = val;
+	} else if ((strcmp(key, "rd.luks.uuid") == 0 || strcmp(key, "rd.luks.name") == 0) && val) {
+		char name[64], spec[64], source[96];
+		/* rd.luks.uuid=UUID (luks- allowed in front), rd.luks.name=UUID=NAME */
+		uuid = val;
+		if (is_prefixed_with(uuid, "luks-"))
+			uuid += 5;
+		eq = strchr(uuid, '=');
+		if (eq)
+			*eq++ = '\0';
+		snprintf(name, sizeof(name), "%s", eq && *eq ? eq : "");
+		if (!name[0])
+			snprintf(name, sizeof(name), "luks-%s", uuid);
+		snprintf(spec, sizeof(spec), "UUID=%s", uuid);
+		snprintf(source, sizeof(source), "%s=%s", key, uuid);
+		G.luks_uuid_given = 1;
+		/* a crypttab entry for the same device keeps its options */
+		for (t = G.targets; t; t = t->next) {
+			if (t->sp.kind == EV_SPEC_UUID && strcasecmp(t->sp.value, uuid) == 0) {
+				if (eq && *eq) {
+					free(t->name);
+					t->name = xstrdup(name);
+				}
+				free(t->source);
+				t->source = xstrdup(source);
+				t->explicit = 2;
+				return;
+			}
+		}
+		t = add_target(name, spec, source);
+		t->explicit = 2;
+	}
+}
+
+static void read_params(void)
+{
+	char path[PATH_MAX];
+	char *image, *kernel, *all;
+	target_t *t, **pp;
+	int crypttab;
+
+	snprintf(path, sizeof(path), "%s/etc/evinit/cmdline", G.root);
+	image = xmalloc_open_read_close(path, NULL);
+	snprintf(path, sizeof(path), "%s/proc/cmdline", G.root);
+	kernel = xmalloc_open_read_close(path, NULL);
+	all = xasprintf("%s %s", image ? image : "", kernel ? kernel : "");
+	ev_cmdline_parse(xstrdup(all));
+	read_crypttab();
+	crypttab = G.targets != NULL;
+	ev_cmdline_words(all, cmdline_word, NULL);
+	free(image);
+	free(kernel);
+	/* rd.luks.uuid= names the ones to unlock: crypttab's others wait */
+	if (G.luks_uuid_given) {
+		for (pp = &G.targets; (t = *pp) != NULL; ) {
+			if (t->explicit != 2) {
+				*pp = t->next;
+				continue;
+			}
+			pp = &t->next;
+		}
+	}
+	if (!crypttab && !G.luks_uuid_given)
+		G.any = 1;	/* nothing named: any LUKS device is offered */
+	for (t = G.targets; t; t = t->next) {
+		if (G.options)
+			options(t, G.options, "rd.luks.options=");
+		if (G.rdkey && !t->key)
+			set_key(t, G.rdkey);
+	}
+}
+
+/* ---- the device mapper's modules ---- */
+
+static void load_dm(void)
+{
+	struct utsname u;
+	char dir[PATH_MAX];
+	pid_t pid;
+
+	if (G.dm_loaded++ || G.root[0])
+		return;
+	uname(&u);
+	snprintf(dir, sizeof(dir), "/lib/modules/%s", u.release);
+	if (access("/dev/mapper/control", F_OK) == 0)
+		return;
+	pid = fork();
+	if (pid == 0)
+		_exit(ev_mod_child(dir, "dm_crypt", 0));
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+}
+
+/* ---- unlocking ---- */
+
+static void FAST_FUNC on_crypt_log(int level, const char *msg, void *usrptr UNUSED_PARAM)
+{
+	/* libcryptsetup's own errors, without their newline; never a secret */
+	if (level == CRYPT_LOG_ERROR)
+		oops("%.*s", (int)strcspn(msg, "\n"), msg);
+}
+
+static uint32_t flags_of(const target_t *t)
+{
+	return (t->readonly ? CRYPT_ACTIVATE_READONLY : 0)
+		| (t->discard ? CRYPT_ACTIVATE_ALLOW_DISCARDS : 0);
+}
+
+/* Open T's device: 0, or -errno with the cause said. */
+static int open_dev(const target_t *t, struct crypt_device **cd)
+{
+	char dev[PATH_MAX], hdr[PATH_MAX];
+	int err;
+
+	snprintf(dev, sizeof(dev), "%s%s", G.root, t->dev);
+	if (t->header) {
+		snprintf(hdr, sizeof(hdr), "%s%s", G.root, t->header);
+		err = crypt_init_data_device(cd, hdr, dev);
+	} else {
+		err = crypt_init(cd, dev);
+	}
+	if (err < 0) {
+		oops("%s (%s): cannot open%s%s: %s", t->dev, t->name,
+				t->header ? " with the header " : "", t->header ? t->header : "", strerror(-err));
+		return err;
+	}
+	err = crypt_load(*cd, CRYPT_LUKS, NULL);
+	if (err < 0) {
+		oops("%s (%s): no LUKS header%s (not LUKS, or a damaged header): %s", t->dev, t->name,
+				t->header ? " in the detached header" : "", strerror(-err));
+		crypt_free(*cd);
+		*cd = NULL;
+	}
+	return err;
+}
+
+static void unlocked(target_t *t)
+{
+	char kv[2][PATH_MAX + 16];
+
+	t->state = T_DONE;
+	say("unlocked %s as /dev/mapper/%s", t->dev, t->name);
+	snprintf(kv[0], sizeof(kv[0]), "NAME=%s", t->name);
+	snprintf(kv[1], sizeof(kv[1]), "DEVNAME=%s", t->dev);
+	ev_client_emit("crypt-unlocked", kv[0], kv[1], NULL);
+}
+
+/* Try SECRET[LEN] on T: 0 unlocked, -EPERM wrong, another -errno. */
+static int try_key(target_t *t, const char *secret, unsigned len)
+{
+	struct crypt_device *cd;
+	int err = open_dev(t, &cd);
+
+	if (err < 0)
+		return -ENODEV;
+	if (G.root[0]) {
+		/* test mode: the key is checked, nothing is activated */
+		err = crypt_activate_by_passphrase(cd, NULL, t->keyslot, secret, len, flags_of(t));
+	} else {
+		err = crypt_activate_by_passphrase(cd, t->name, t->keyslot, secret, len, flags_of(t));
+	}
+	crypt_free(cd);
+	return err < 0 ? err : 0;
+}
+
+/* The key of a key file (in the image, or read from a key device). */
+static int read_key_file(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = full_read(fd, G.secret, SECRET_MAX);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	G.len = n;
+	return 0;
+}
+
+static int key_from_device(target_t *t)
+{
+	char mnt[PATH_MAX], file[PATH_MAX * 2];
+	int err;
+
+	snprintf(mnt, sizeof(mnt), "%s/run/evcrypt/keydev", G.root);
+	bb_make_directory(mnt, 0700, FILEUTILS_RECUR);
+	if (!G.root[0] && mount(t->keydev_name, mnt, t->keydev_type, MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0) {
+		err = -errno;
+		oops("%s (%s): cannot mount the key device %s (%s): %s", t->dev, t->name,
+				t->keydev_name, t->keydev_type, strerror(errno));
+		return err;
+	}
+	if (G.root[0])	/* test mode: the key device's tree stands in the test root */
+		snprintf(file, sizeof(file), "%s%s", G.root, t->key);
+	else
+		snprintf(file, sizeof(file), "%s/%s", mnt, t->key);
+	err = read_key_file(file);
+	if (!G.root[0])
+		umount2(mnt, MNT_DETACH);
+	if (err < 0)
+		oops("%s (%s): no key file %s on %s: %s", t->dev, t->name, t->key, t->keydev_name, strerror(-err));
+	return err;
+}
+
+static int key_from_script(target_t *t, int tried)
+{
+	int pfd[2], status, err = 0;
+	char *argv[3], env[5][PATH_MAX];
+	pid_t pid;
+	ssize_t n;
+
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return -errno;
+	pid = fork();
+	if (pid == 0) {
+		dup2(pfd[1], STDOUT_FILENO);
+		snprintf(env[0], sizeof(env[0]), "CRYPTTAB_NAME=%s", t->name);
+		snprintf(env[1], sizeof(env[1]), "CRYPTTAB_SOURCE=%s", t->dev);
+		snprintf(env[2], sizeof(env[2]), "CRYPTTAB_KEY=%s", t->key ? t->key : "none");
+		snprintf(env[3], sizeof(env[3]), "CRYPTTAB_TRIED=%d", tried);
+		snprintf(env[4], sizeof(env[4]), "CRYPTTAB_SOURCE_NAME=%s", t->source);
+		putenv(env[0]); putenv(env[1]); putenv(env[2]); putenv(env[3]); putenv(env[4]);
+		argv[0] = t->keyscript;
+		argv[1] = t->key ? t->key : (char *)"none";
+		argv[2] = NULL;
+		execv(t->keyscript, argv);
+		_exit(127);
+	}
+	close(pfd[1]);
+	if (pid < 0) {
+		close(pfd[0]);
+		return -errno;
+	}
+	n = full_read(pfd[0], G.secret, SECRET_MAX);
+	close(pfd[0]);
+	waitpid(pid, &status, 0);
+	if (n < 0)
+		err = -errno;
+	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		oops("%s (%s): the keyscript %s failed (exit %d)", t->dev, t->name, t->keyscript,
+				WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+		err = -EIO;
+	} else {
+		G.len = n;
+		/* a line of text: its newline is not part of the key */
+		if (G.len && G.secret[G.len - 1] == '\n')
+			G.len--;
+	}
+	return err;
+}
+
+/* ---- the prompt ---- */
+
+static void done_asking(const char *result)
+{
+	char kv[3][PATH_MAX + 16];
+	target_t *t = G.asking;
+
+	ev_fd_del(&G.console);
+	restore_console();
+	G.asking = NULL;
+	snprintf(kv[0], sizeof(kv[0]), "DEVNAME=%s", t->dev);
+	snprintf(kv[1], sizeof(kv[1]), "NAME=%s", t->name);
+	snprintf(kv[2], sizeof(kv[2]), "RESULT=%s", result);
+	ev_client_emit("passphrase-done", kv[0], kv[1], kv[2], NULL);
+}
+
+static void prompt_line(void)
+{
+	target_t *t = G.asking;
+
+	dprintf(STDERR_FILENO, "Passphrase for %s (%s): ", t->dev, t->name);
+	if (isatty(STDIN_FILENO)) {
+		struct termios tio;
+		if (!G.restore && tcgetattr(STDIN_FILENO, &G.saved) == 0)
+			G.restore = 1;
+		tio = G.saved;
+		tio.c_lflag &= ~(ECHO | ECHONL);
+		tio.c_lflag |= ICANON;
+		/* TCSAFLUSH: what was typed before the prompt is not the answer */
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &tio);
+	}
+	G.len = 0;
+}
+
+static void FAST_FUNC typed(ev_fd_t *w, short revents UNUSED_PARAM)
+{
+	target_t *t = G.asking;
+	char *nl;
+	ssize_t n;
+	int err;
+
+	n = read(w->fd, G.secret + G.len, SECRET_MAX - 1 - G.len);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		wipe();
+		done_asking("failed");
+		oops("%s (%s): the console closed while asking", t->dev, t->name);
+		t->state = T_FAILED;
+		process();
+		return;
+	}
+	G.len += n;
+	nl = memchr(G.secret, '\n', G.len);
+	if (!nl && G.len < SECRET_MAX - 1)
+		return;		/* the rest of the line comes */
+	dprintf(STDERR_FILENO, "\n");
+	G.len = nl ? (unsigned)(nl - G.secret) : G.len;
+	if (G.len && G.secret[G.len - 1] == '\r')
+		G.len--;
+	err = try_key(t, G.secret, G.len);
+	if (err == 0) {
+		memcpy(G.cached, G.secret, G.len);
+		G.cached_len = G.len;
+		explicit_bzero(G.secret, SECRET_MAX);
+		done_asking("ok");
+		unlocked(t);
+		process();
+		return;
+	}
+	explicit_bzero(G.secret, SECRET_MAX);
+	if (err == -EPERM && (G.left < 0 || --G.left > 0)) {
+		if (G.left > 0)
+			dprintf(STDERR_FILENO, "evcrypt: wrong passphrase for %s (%s); %d %s left\n",
+					t->dev, t->name, G.left, G.left == 1 ? "try" : "tries");
+		else
+			dprintf(STDERR_FILENO, "evcrypt: wrong passphrase for %s (%s)\n", t->dev, t->name);
+		say("wrong passphrase for %s (%s)", t->dev, t->name);
+		prompt_line();
+		return;
+	}
+	done_asking("failed");
+	t->state = T_FAILED;
+	if (err == -EPERM) {
+		char reason[PATH_MAX + 64], jobkv[] = "JOB=cryptroot";
+		snprintf(reason, sizeof(reason), "REASON=no passphrase unlocked %s (%s) in %d tries",
+				t->dev, t->name, t->tries);
+		oops("%s", reason + 7);
+		ev_client_emit("rescue", reason, "HINT=leave the shell (exit) to be asked again", jobkv, NULL);
+		finish(EXIT_FAILURE);
+	}
+	oops("%s (%s): cannot unlock: %s", t->dev, t->name, strerror(-err));
+	process();
+}
+
+static void ask(target_t *t)
+{
+	char kv[2][PATH_MAX + 16];
+
+	G.asking = t;
+	G.left = t->tries ? t->tries : -1;
+	snprintf(kv[0], sizeof(kv[0]), "DEVNAME=%s", t->dev);
+	snprintf(kv[1], sizeof(kv[1]), "NAME=%s", t->name);
+	/* announced first: evmount's deadline stops before the prompt shows */
+	ev_client_emit("passphrase-prompt", kv[0], kv[1], NULL);
+	prompt_line();
+	G.console.fd = STDIN_FILENO;
+	G.console.events = POLLIN;
+	G.console.cb = typed;
+	ev_fd_add(&G.console);
+}
+
+/* Unlock T with what needs no typing, else ask. */
+static void unlock(target_t *t)
+{
+	char path[PATH_MAX];
+	int err, tries;
+
+	say("%s is LUKS for %s (%s)", t->dev, t->name, t->source);
+	if (!G.root[0] && crypt_status(NULL, t->name) == CRYPT_ACTIVE) {
+		say("%s is active already", t->name);
+		unlocked(t);
+		return;
+	}
+	load_dm();
+	if (t->keyscript) {
+		for (tries = 0; t->tries == 0 || tries < t->tries; tries++) {
+			err = key_from_script(t, tries);
+			if (err == 0) {
+				err = try_key(t, G.secret, G.len);
+				explicit_bzero(G.secret, SECRET_MAX);
+				if (err == 0) {
+					unlocked(t);
+					return;
+				}
+				oops("%s (%s): the keyscript's key does not unlock it: %s", t->dev, t->name,
+						err == -EPERM ? "wrong key" : strerror(-err));
+			}
+			if (err != -EPERM)
+				break;
+		}
+		t->state = T_FAILED;
+		return;
+	}
+	if (t->key) {
+		if (t->keydev_spec) {
+			err = key_from_device(t);
+		} else {
+			snprintf(path, sizeof(path), "%s%s", G.root, t->key);
+			err = read_key_file(path);
+			if (err < 0)
+				oops("%s (%s): key file %s: %s", t->dev, t->name, t->key, strerror(-err));
+		}
+		if (err == 0) {
+			err = try_key(t, G.secret, G.len);
+			explicit_bzero(G.secret, SECRET_MAX);
+			if (err == 0) {
+				unlocked(t);
+				return;
+			}
+			oops("%s (%s): key file %s does not unlock it: %s", t->dev, t->name, t->key,
+					err == -EPERM ? "wrong key" : strerror(-err));
+		}
+		t->state = T_FAILED;
+		return;
+	}
+	/* many disks, one passphrase: the one that worked, first */
+	if (G.cached_len && try_key(t, G.cached, G.cached_len) == 0) {
+		say("%s: the passphrase given before unlocked it too", t->dev);
+		unlocked(t);
+		return;
+	}
+	ask(t);
+}
+
+/* The next device in arrival order, unless a prompt is up. */
+static void process(void)
+{
+	target_t *t, *next;
+
+	while (!G.asking) {
+		next = NULL;
+		for (t = G.targets; t; t = t->next)
+			if (t->state == T_QUEUED && (!next || t->seq < next->seq))
+				next = t;
+		if (!next)
+			return;
+		next->state = T_FAILED;	/* unlock() says otherwise */
+		unlock(next);
+		if (next->state == T_FAILED && G.asking == next)
+			next->state = T_QUEUED;
+	}
+}
+
+/* ---- events ---- */
+
+static void device(char **ev)
+{
+	const char *devname = ev_event_get(ev, "DEVNAME");
+	const char *type = ev_event_get(ev, "ID_FS_TYPE");
+	const char *uuid = ev_event_get(ev, "ID_FS_UUID");
+	target_t *t;
+	int found = 0;
+
+	/* a key device someone waits for */
+	for (t = G.targets; t; t = t->next) {
+		if (t->keydev_spec && !t->keydev_name && ev_spec_match(&t->keydev, ev, G.root)) {
+			t->keydev_name = xstrdup(devname);
+			t->keydev_type = xstrdup(type ? type : "auto");
+			if (t->state == T_KEYWAIT) {
+				t->state = T_QUEUED;
+				t->seq = ++G.seq;
+			}
+		}
+	}
+	if (!type || strcmp(type, "crypto_LUKS") != 0 || !devname)
+		return;
+	for (t = G.targets; t; t = t->next) {
+		if (!ev_spec_match(&t->sp, ev, G.root))
+			continue;
+		found = 1;
+		if (t->state != T_WAIT)
+			continue;
+		t->dev = xstrdup(devname);
+		t->state = t->keydev_spec && !t->keydev_name ? T_KEYWAIT : T_QUEUED;
+		t->seq = ++G.seq;
+		if (t->state == T_KEYWAIT)
+			say("%s (%s) waits for its key device %s", t->dev, t->name, t->keydev_spec);
+	}
+	if (!found && G.any && uuid) {
+		char name[64], spec[64];
+		snprintf(name, sizeof(name), "luks-%s", uuid);
+		snprintf(spec, sizeof(spec), "UUID=%s", uuid);
+		if (!find_name(name)) {
+			t = add_target(name, spec, G.luks_uuid_given ? "rd.auto" : "any LUKS device (no crypttab, no rd.luks.*)");
+			t->dev = xstrdup(devname);
+			t->state = T_QUEUED;
+			t->seq = ++G.seq;
+			found = 1;
+		}
+	}
+	if (!found) {
+		if (G.luks_uuid_given) {
+			char names[256];
+			unsigned n = 0;
+			names[0] = '\0';
+			for (t = G.targets; t && n < sizeof(names); t = t->next)
+				n += snprintf(names + n, sizeof(names) - n, "%s%s", n ? ", " : "", t->sp.value);
+			say("%s is LUKS UUID=%s, not one rd.luks.uuid= names (%s): left locked",
+					devname, uuid ? uuid : "?", names);
+		} else {
+			say("%s is LUKS UUID=%s, not in /etc/crypttab: left locked", devname, uuid ? uuid : "?");
+		}
+	}
+	process();
+}
+
+static void FAST_FUNC bus_event(char **ev)
+{
+	if (!ev) {
+		finish(EXIT_SUCCESS);	/* evinit closed the bus: the switch */
+	} else if (strcmp(ev[0], "mounted") == 0) {
+		const char *mp = ev_event_get(ev, "MOUNTPOINT");
+		if (mp && strcmp(mp, "/root") == 0) {
+			if (G.cached_len)
+				say("the root is mounted: the passphrase is forgotten");
+			finish(EXIT_SUCCESS);
+		}
+	} else {
+		device(ev);
+	}
+}
+
+static int daemon_main(void)
+{
+	const char *troot = getenv("EVINIT_ROOT");
+	target_t *t;
+	char kv[2][PATH_MAX + 16];
+	sigset_t set;
+	int err;
+
+	G.root = troot && troot[0] && strcmp(troot, "/") != 0 ? troot : "";
+	read_params();
+	ev_client_quiet(ev_cmdline.quiet);
+	sigemptyset(&set);
+	err = ev_signals(&set, NULL);
+	if (err)
+		bb_error_msg_and_die("signalfd: %s", strerror(-err));
+	if (ev_client_open("block-device-added\0" "block-device-changed\0" "mounted\0", bus_event) < 0)
+		bb_simple_error_msg_and_die("no evinit bus (alone: evcrypt open DEVICE NAME)");
+	/* what evmount should name if the root never comes */
+	for (t = G.targets; t; t = t->next) {
+		if (!t->explicit)
+			continue;
+		snprintf(kv[0], sizeof(kv[0]), "NAME=%s", t->name);
+		snprintf(kv[1], sizeof(kv[1]), "WANTED=%s", t->source);
+		ev_client_emit("crypt-wanted", kv[0], kv[1], NULL);
+	}
+	if (!G.root[0])
+		mkdir("/run/cryptsetup", 0700);	/* libcryptsetup's LUKS2 locks */
+	return ev_run();
+}
+
+/* ---- standalone ---- */
+
+static int status_main(void)
+{
+	DIR *d = opendir("/sys/block");
+	struct dirent *e;
+	char path[PATH_MAX], name[128], uuid[160];
+
+	while (d && (e = readdir(d)) != NULL) {
+		if (!is_prefixed_with(e->d_name, "dm-"))
+			continue;
+		snprintf(path, sizeof(path), "/sys/block/%s/dm/uuid", e->d_name);
+		if (open_read_close(path, uuid, sizeof(uuid) - 1) <= 0)
+			continue;
+		uuid[sizeof(uuid) - 1] = '\0';
+		if (!is_prefixed_with(uuid, "CRYPT-LUKS"))
+			continue;
+		snprintf(path, sizeof(path), "/sys/block/%s/dm/name", e->d_name);
+		memset(name, 0, sizeof(name));
+		open_read_close(path, name, sizeof(name) - 1);
+		*strchrnul(name, '\n') = '\0';
+		*strchrnul(uuid, '\n') = '\0';
+		/* CRYPT-LUKS2-<uuid without dashes>-NAME */
+		printf("%s /dev/%s %.5s\n", name, e->d_name, uuid + 6);
+	}
+	if (d)
+		closedir(d);
+	return EXIT_SUCCESS;
+}
 
 int evcrypt_main(int argc, char **argv) MAIN_EXTERNALLY_VISIBLE;
 int evcrypt_main(int argc UNUSED_PARAM, char **argv)
@@ -37,15 +903,84 @@ int evcrypt_main(int argc UNUSED_PARAM, char **argv)
 	struct crypt_device *cd;
 	int err;
 
-	if (!argv[1] || !argv[2] || strcmp(argv[1], "isluks") != 0)
-		bb_show_usage();
-	err = crypt_init(&cd, argv[2]);
-	if (err < 0)
-		bb_error_msg_and_die("%s: %s", argv[2], strerror(-err));
-	err = crypt_load(cd, CRYPT_LUKS, NULL);
-	if (err < 0)
-		bb_error_msg_and_die("%s: not a LUKS device (%s)", argv[2], strerror(-err));
-	printf("%s %s\n", crypt_get_type(cd), crypt_get_uuid(cd));
-	crypt_free(cd);
-	return EXIT_SUCCESS;
+	INIT_G();
+	secrets_init();
+	crypt_set_log_callback(NULL, on_crypt_log, NULL);
+	if (!argv[1])
+		return daemon_main();
+
+	if (strcmp(argv[1], "isluks") == 0 && argv[2]) {
+		err = crypt_init(&cd, argv[2]);
+		if (err < 0)
+			bb_error_msg_and_die("%s: %s", argv[2], strerror(-err));
+		err = crypt_load(cd, CRYPT_LUKS, NULL);
+		if (err < 0)
+			bb_error_msg_and_die("%s: not a LUKS device (%s)", argv[2], strerror(-err));
+		printf("%s %s\n", crypt_get_type(cd), crypt_get_uuid(cd));
+		crypt_free(cd);
+		return EXIT_SUCCESS;
+	}
+	if (strcmp(argv[1], "status") == 0)
+		return status_main();
+	if (strcmp(argv[1], "close") == 0 && argv[2]) {
+		err = crypt_init_by_name(&cd, argv[2]);
+		if (err == 0)
+			err = crypt_deactivate(cd, argv[2]);
+		if (err < 0)
+			bb_error_msg_and_die("close %s: %s", argv[2], strerror(-err));
+		crypt_free(cd);
+		return EXIT_SUCCESS;
+	}
+	if (strcmp(argv[1], "open") == 0) {
+		const char *keyfile = NULL, *header = NULL, *slot = NULL;
+		target_t t;
+		unsigned o;
+
+		o = getopt32(argv + 1, "^" "k:H:S:rd" "\0" "=2", &keyfile, &header, &slot);
+		argv += 1 + optind;
+		memset(&t, 0, sizeof(t));
+		G.root = "";
+		t.dev = argv[0];
+		t.name = argv[1];
+		t.header = (char *)header;
+		t.keyslot = slot ? xatoi_positive(slot) : CRYPT_ANY_SLOT;
+		t.readonly = !!(o & (1 << 3));
+		t.discard = !!(o & (1 << 4));
+		t.tries = 3;
+		load_dm();
+		if (keyfile) {
+			err = read_key_file(keyfile);
+			if (err < 0)
+				bb_error_msg_and_die("key file %s: %s", keyfile, strerror(-err));
+		} else {
+			int tries;
+			for (tries = 0; tries < t.tries; tries++) {
+				char prompt[PATH_MAX];
+				char *pass;
+				snprintf(prompt, sizeof(prompt), "Passphrase for %s (%s): ", t.dev, t.name);
+				pass = bb_ask_noecho(STDIN_FILENO, 0, prompt);
+				if (!pass)
+					finish(EXIT_FAILURE);
+				G.len = strnlen(pass, SECRET_MAX - 1);
+				memcpy(G.secret, pass, G.len);
+				nuke_str(pass);
+				free(pass);
+				err = try_key(&t, G.secret, G.len);
+				explicit_bzero(G.secret, SECRET_MAX);
+				if (err == 0)
+					finish(EXIT_SUCCESS);
+				if (err != -EPERM)
+					break;
+				bb_error_msg("wrong passphrase for %s (%s)", t.dev, t.name);
+			}
+			finish(EXIT_FAILURE);
+		}
+		err = try_key(&t, G.secret, G.len);
+		wipe();
+		if (err < 0)
+			bb_error_msg_and_die("%s (%s): %s", t.dev, t.name,
+					err == -EPERM ? "the key does not unlock it" : strerror(-err));
+		return EXIT_SUCCESS;
+	}
+	bb_show_usage();
 }

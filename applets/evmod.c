@@ -12,6 +12,7 @@
  */
 //kbuild:lib-$(CONFIG_EVINIT) += evmod.o
 //kbuild:lib-$(CONFIG_EVMOUNT) += evmod.o
+//kbuild:lib-$(CONFIG_EVCRYPT) += evmod.o
 
 #include "libbb.h"
 #include "evcore.h"

@@ -676,6 +676,21 @@ static void ask(target_t *t)
 	ev_fd_add(&G.console);
 }
 
+/* Try the key read into G.secret (WHAT names it), then wipe it: 0 when
+ * it unlocked T, else -errno with the cause said. */
+static int use_key(target_t *t, const char *what)
+{
+	int err = try_key(t, G.secret, G.len);
+
+	explicit_bzero(G.secret, SECRET_MAX);
+	if (err == 0)
+		unlocked(t);
+	else
+		oops("%s (%s): %s does not unlock it: %s", t->dev, t->name, what,
+				err == -EPERM ? "wrong key" : strerror(-err));
+	return err;
+}
+
 /* Unlock T with what needs no typing, else ask. */
 static void unlock(target_t *t)
 {
@@ -692,16 +707,8 @@ static void unlock(target_t *t)
 	if (t->keyscript) {
 		for (tries = 0; t->tries == 0 || tries < t->tries; tries++) {
 			err = key_from_script(t, tries);
-			if (err == 0) {
-				err = try_key(t, G.secret, G.len);
-				explicit_bzero(G.secret, SECRET_MAX);
-				if (err == 0) {
-					unlocked(t);
-					return;
-				}
-				oops("%s (%s): the keyscript's key does not unlock it: %s", t->dev, t->name,
-						err == -EPERM ? "wrong key" : strerror(-err));
-			}
+			if (err == 0 && (err = use_key(t, "the keyscript's key")) == 0)
+				return;
 			if (err != -EPERM)
 				break;
 		}
@@ -717,16 +724,8 @@ static void unlock(target_t *t)
 			if (err < 0)
 				oops("%s (%s): key file %s: %s", t->dev, t->name, t->key, strerror(-err));
 		}
-		if (err == 0) {
-			err = try_key(t, G.secret, G.len);
-			explicit_bzero(G.secret, SECRET_MAX);
-			if (err == 0) {
-				unlocked(t);
-				return;
-			}
-			oops("%s (%s): key file %s does not unlock it: %s", t->dev, t->name, t->key,
-					err == -EPERM ? "wrong key" : strerror(-err));
-		}
+		if (err == 0 && use_key(t, "its key file") == 0)
+			return;
 		t->state = T_FAILED;
 		return;
 	}

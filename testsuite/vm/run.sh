@@ -149,16 +149,16 @@ order()
 
 # the kernel's printk clock and /proc/uptime (evinit's CLOCK_MONOTONIC)
 # agree: the real root's init writes its uptime U1 to /dev/kmsg, the kernel
-# stamps it T, then it reads U2; T must lie in [U1, U2] give or take 0.1 s
+# stamps it T, then it reads U2; T must lie in [U1, U2] give or take 0.2 s
 # (/proc/uptime has 10 ms steps; under TCG the two differ by up to some
-# 60 ms, seen either way)
+# 60 ms on an idle host, seen either way, and by 104 ms on a loaded one)
 clocks_agree()
 {
 	line=$(grep -m1 -E '^\[ *[0-9.]+\] EVBOX-CLOCK uptime=' "$log")
 	after=$(sed -n 's/^EVBOX-CLOCK-AFTER uptime=//p' "$log" | head -n 1)
 	echo "$line" | awk -v u2="${after:-x}" '{ gsub(/[][]/, " "); split($0, f, " ");
 		u1 = $0; sub(/.*uptime=/, "", u1);
-		exit !(u1 != "" && u2 != "x" && f[1] >= u1 - 0.1 && f[1] <= u2 + 0.1) }'
+		exit !(u1 != "" && u2 != "x" && f[1] >= u1 - 0.2 && f[1] <= u2 + 0.2) }'
 	ok "the kernel's clock and the uptime agree (${line:-no EVBOX-CLOCK line}, after: ${after:-none})" $?
 }
 

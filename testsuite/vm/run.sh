@@ -197,8 +197,10 @@ run_one()	# NAME
 		[ -d "$here/jobs/$j" ] || cannot="no job directory jobs/$j"
 		jobdirs="$jobdirs $here/jobs/$j"
 	done
+	# the cache key: what the image is made of, the whole target root tree
+	# (fstab, crypttab, keyfiles) too
 	# shellcheck disable=SC2086
-	key=$(cat "$bb" "$top/scripts/vm/vmlib.sh" "$top/scripts/vm/mkimage.sh" "$hostroot/etc/fstab" \
+	key=$(cat "$bb" "$top/scripts/vm/vmlib.sh" "$top/scripts/vm/mkimage.sh" $(find "$hostroot" -type f | sort) \
 		$(ls "${MKINITRAMFS:-$top/scripts/mkinitramfs}" "${KCONFIG_CONFIG:-$top/.config}" \
 			"$top"/init/*.conf 2>/dev/null) \
 		$(for d in $jobdirs; do ls "$d"/*.conf; done) | sha256sum | cut -c1-16)

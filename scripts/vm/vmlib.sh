@@ -4,6 +4,15 @@
 # bb (the evbox binary).  POSIX sh.
 
 vm_modules="virtio_pci virtio_blk ext4 crc32c_generic crc32c-intel"
+# what LUKS (aes-xts-plain64, libcryptsetup's kernel crypto backend) needs
+# on Debian's kernel beyond what is built in (aes, cbc, hmac, sha256)
+vm_crypt_modules="dm_crypt xts ecb algif_skcipher algif_hash"
+# Until the image builder reads the target's /etc/crypttab (branch
+# cryptbuild: crypttab, keyfiles, crypto modules), the test bed adds them
+# itself to the image of a target that has a crypttab: its crypttab and
+# keyfiles through -x, vm_crypt_modules through -m.  Empty it when the
+# builder does this: the LUKS rows then test the builder's own packing.
+vm_crypt_standin=1
 
 # The guest's clock counts instructions, 1 ns each (a slow 1 GIPS CPU),
 # and follows the host's clock only while the guest idles: time bounds
@@ -34,19 +43,39 @@ vm_hash()
 # init/*.conf).  This is the one place that knows which builder makes
 # images: scripts/mkinitramfs when the tree has it (or $MKINITRAMFS), else
 # the stand-in scripts/vm/mkimage.sh (which ignores ROOT).
+# vm_extra_modules: more modules (-m).
 make_image()
 {
 	out=$1 hostroot=$2
 	shift 2
 	mkinitramfs=${MKINITRAMFS:-$top/scripts/mkinitramfs}
+	mods="$vm_modules ${vm_extra_modules:-}"
 	if [ -x "$mkinitramfs" ]; then
 		set -- $(for d in "$@"; do printf -- '-j %s ' "$d"; done)
 		cfg=''
 		[ ! -f "${KCONFIG_CONFIG:-$top/.config}" ] || cfg="-c ${KCONFIG_CONFIG:-$top/.config}"
+		xdir=''
+		if [ -n "$vm_crypt_standin" ] && [ -f "$hostroot/etc/crypttab" ]; then
+			# the crypttab and the keyfiles it names (the stand-in above)
+			xdir=$(mktemp -d "${TMPDIR:-/tmp}/vmx.XXXXXX")
+			mkdir -p "$xdir/etc"
+			cp "$hostroot/etc/crypttab" "$xdir/etc/"
+			awk '!/^[ \t]*#/ && $3 ~ /^\// { print $3 }' "$hostroot/etc/crypttab" |
+			while read -r k; do
+				mkdir -p "$xdir${k%/*}"
+				cp "$hostroot$k" "$xdir$k"
+			done
+			mods="$mods $vm_crypt_modules"
+			set -- "$@" -x "$xdir"
+			echo "make_image: stand-in: crypttab, keyfiles, $vm_crypt_modules added by the test bed"
+		fi
 		# from the top: it takes init/ from there
 		# shellcheck disable=SC2086
 		(cd "$top" && "$mkinitramfs" $cfg -b "$bb" -o "$out" -k "$kversion" \
-			-M "$build/kernel" -H "$hostroot" -m "$vm_modules" -z gzip "$@")
+			-M "$build/kernel" -H "$hostroot" -m "$mods" -z gzip "$@")
+		rc=$?
+		[ -z "$xdir" ] || rm -rf "$xdir"
+		return $rc
 	else
 		jobs=$(mktemp -d "${TMPDIR:-/tmp}/vmjobs.XXXXXX")
 		for d in "$top/init" "$@"; do
@@ -54,7 +83,7 @@ make_image()
 				[ ! -e "$j" ] || cp "$j" "$jobs/"
 			done
 		done
-		"$top/scripts/vm/mkimage.sh" -b "$bb" -k "$kmods" -m "$vm_modules" \
+		"$top/scripts/vm/mkimage.sh" -b "$bb" -k "$kmods" -m "$mods" \
 			-j "$jobs" -o "$out"
 		rc=$?
 		rm -rf "$jobs"

@@ -9,6 +9,7 @@
  */
 //kbuild:lib-$(CONFIG_EVINIT) += evcmdline.o
 //kbuild:lib-$(CONFIG_EVMOUNT) += evcmdline.o
+//kbuild:lib-$(CONFIG_EVCRYPT) += evcmdline.o
 
 #include "libbb.h"
 #include "evinit.h"
@@ -78,14 +79,13 @@ static void add_env(char ***envp, unsigned *n, const char *key, const char *val)
 	env[*n] = NULL;
 }
 
-void FAST_FUNC ev_cmdline_parse(char *text)
+void FAST_FUNC ev_cmdline_words(char *text,
+		void (*cb)(char *key, char *val, void *ctx) FAST_FUNC, void *ctx)
 {
-	ev_cmdline_t *c = &ev_cmdline;
-	unsigned nenv = 0;
 	char *p = text;
 
 	while (*(p = skip_whitespace(p))) {
-		char *key = p, *val = NULL, *w = p;
+		char *key = p, *val, *w = p;
 		int quoted = 0;
 
 		/* one word; "..." may hold spaces, the quotes are dropped */
@@ -104,27 +104,41 @@ void FAST_FUNC ev_cmdline_parse(char *text)
 		/* "--": the rest is for init */
 		if (strcmp(key, "--") == 0)
 			break;
-
-		switch (index_in_strings(params, key)) {
-		case P_ROOT:		c->root = val; break;
-		case P_ROOTFSTYPE:	c->rootfstype = val; break;
-		case P_ROOTFLAGS:	c->rootflags = val; break;
-		case P_INIT:		c->init = val; break;
-		case P_BREAK:
-		case P_RD_BREAK:	c->brk = val ? val : (char *)"premount"; break;
-		case P_PANIC:		c->panic = val; break;
-		case P_RO:		c->ro = 1; break;
-		case P_RW:		c->ro = 0; break;
-		case P_ROOTWAIT:	c->rootwait = 1; break;
-		case P_QUIET:		c->quiet = 1; break;
-		case P_DEBUG:
-		case P_RD_DEBUG:	c->debug = 1; break;
-		case P_ROOTDELAY:
-		case P_RD_TIMEOUT:	c->rootdelay = seconds(key, val); break;
-		case P_RD_SHELL:	c->shell = boolean(key, val); break;
-		}
-		add_env(&c->env, &nenv, key, val);
+		cb(key, val, ctx);
 	}
+}
+
+static void FAST_FUNC param(char *key, char *val, void *ctx)
+{
+	ev_cmdline_t *c = &ev_cmdline;
+
+	switch (index_in_strings(params, key)) {
+	case P_ROOT:		c->root = val; break;
+	case P_ROOTFSTYPE:	c->rootfstype = val; break;
+	case P_ROOTFLAGS:	c->rootflags = val; break;
+	case P_INIT:		c->init = val; break;
+	case P_BREAK:
+	case P_RD_BREAK:	c->brk = val ? val : (char *)"premount"; break;
+	case P_PANIC:		c->panic = val; break;
+	case P_RO:		c->ro = 1; break;
+	case P_RW:		c->ro = 0; break;
+	case P_ROOTWAIT:	c->rootwait = 1; break;
+	case P_QUIET:		c->quiet = 1; break;
+	case P_DEBUG:
+	case P_RD_DEBUG:	c->debug = 1; break;
+	case P_ROOTDELAY:
+	case P_RD_TIMEOUT:	c->rootdelay = seconds(key, val); break;
+	case P_RD_SHELL:	c->shell = boolean(key, val); break;
+	}
+	add_env(&c->env, ctx, key, val);
+}
+
+void FAST_FUNC ev_cmdline_parse(char *text)
+{
+	ev_cmdline_t *c = &ev_cmdline;
+	unsigned nenv = 0;
+
+	ev_cmdline_words(text, param, &nenv);
 	if (c->root && !*c->root) {
 		cmdline_warn("ignoring an empty root=");
 		c->root = NULL;

@@ -162,6 +162,9 @@ int ev_coldplug(const char *sysroot,
  * modules.dep has no plain .ko for it (modprobe may know better), or the
  * -errno of the load that failed; WHAT names the file. */
 int ev_mod_load(const char *dir, const char *name, char *what, unsigned size) FAST_FUNC;
+/* The body of a forked child that loads NAME: ev_mod_load(), else (or
+ * with MODPROBE_ONLY) exec modprobe -b NAME.  Returns the exit status. */
+int ev_mod_child(const char *dir, const char *name, int modprobe_only) FAST_FUNC;
 
 /* ---- the bus (evbus.c) -------------------------------------------------- */
 
@@ -227,6 +230,42 @@ int ev_bus_reply(ev_bus_client_t *c, const ev_msg_t *m) FAST_FUNC;
 unsigned ev_bus_clients(void) FAST_FUNC;
 unsigned ev_bus_history(void) FAST_FUNC;
 void ev_bus_close(void) FAST_FUNC;
+
+/* ---- device specs (evspec.c; evmount, evcrypt) -------------------------- */
+
+enum {
+	EV_SPEC_UUID, EV_SPEC_LABEL, EV_SPEC_PARTUUID, EV_SPEC_PARTLABEL,
+	EV_SPEC_PATH, EV_SPEC_DEVNO, EV_SPEC_BAD,
+};
+typedef struct ev_spec {
+	int kind;		/* EV_SPEC_* */
+	char *value;		/* the UUID, label or path (decoded) */
+	unsigned major, minor;	/* EV_SPEC_DEVNO */
+} ev_spec_t;
+/* Parse S (UUID=, LABEL=, PARTUUID=, PARTLABEL=, /dev/..., /dev/disk/by-*
+ * links, MAJ:MIN, the kernel's hex): 0, or -EINVAL (kind EV_SPEC_BAD). */
+int ev_spec_parse(const char *s, ev_spec_t *sp) FAST_FUNC;
+/* Does the block-device-* event EV name the device SP names?  ROOT ("" or
+ * a test tree) prefixes the paths compared as files. */
+int ev_spec_match(const ev_spec_t *sp, char **ev, const char *root) FAST_FUNC;
+/* udev's \xNN escapes decoded in place */
+void ev_unhex(char *s) FAST_FUNC;
+
+/* ---- the bus client of the applets jobs run (evclient.c) --------------- */
+
+/* Connect to evinit's bus ($EVBUS): subscribe to PATTERNS (NUL-separated,
+ * ending in an empty one) and hand each event to EVENT from the loop
+ * (NULL when evinit closes the bus).  Returns 0, or -errno without evinit. */
+int ev_client_open(const char *patterns, void (*event)(char **ev) FAST_FUNC) FAST_FUNC;
+int ev_client_connected(void) FAST_FUNC;
+/* QUIET: only errors on the console (the log gets everything). */
+void ev_client_quiet(int quiet) FAST_FUNC;
+/* "APPLET: [error: ]MESSAGE" on stderr and in evinit's log. */
+void ev_client_say(int err, const char *fmt, ...) FAST_FUNC
+	__attribute__ ((format(printf, 2, 3)));
+/* Emit NAME with KEY=VALUE parts (NULL-terminated); nothing without evinit. */
+void ev_client_emit(const char *name, ...) FAST_FUNC;
+void ev_client_emitv(const char *name, char **kv) FAST_FUNC;
 
 POP_SAVED_FUNCTION_VISIBILITY
 

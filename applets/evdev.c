@@ -132,24 +132,7 @@ int FAST_FUNC ev_dev_busy(void)
  * Test mode always runs modprobe (the tests' stand-in). */
 static int load_module(void *arg)
 {
-	modreq_t *r = arg;
-	char *argv[] = { (char *)"modprobe", (char *)"-b", r->module, NULL };
-	char what[PATH_MAX];
-	int err;
-
-	if (!ev_root[1]) {
-		err = ev_mod_load(moddir(), r->module, what, sizeof(what));
-		if (err == 0)
-			return 0;
-		if (err != -ENOENT) {
-			dprintf(STDERR_FILENO, "evinit: cannot load module %s: %s: %s\n",
-					r->module, what, strerror(-err));
-			return 1;
-		}
-	}
-	execvp(argv[0], argv);
-	dprintf(STDERR_FILENO, "%s: cannot run modprobe: %s\n", "evinit", strerror(errno));
-	return 127;
+	return ev_mod_child(moddir(), ((modreq_t *)arg)->module, ev_root[1] != '\0');
 }
 
 static void start_modprobes(void)

@@ -56,6 +56,11 @@ extern ev_cmdline_t ev_cmdline;
 /* Parse TEXT (quotes as the kernel does); unknown parameters are kept
  * for the jobs and otherwise ignored; nonsense values are warned about. */
 void ev_cmdline_parse(char *text) FAST_FUNC;
+/* Split TEXT in place into the kernel's words (quotes as the kernel
+ * does; up to "--") and hand each KEY and VALUE (NULL for a bare word) to
+ * CB: for parameters that may come more than once (rd.luks.uuid=). */
+void ev_cmdline_words(char *text, void (*cb)(char *key, char *val, void *ctx) FAST_FUNC,
+		void *ctx) FAST_FUNC;
 /* Is the break stage STAGE (top, premount, mount, bottom) asked for? */
 int ev_cmdline_break(const char *stage) FAST_FUNC;
 

@@ -186,3 +186,24 @@ int FAST_FUNC ev_mod_load(const char *dir, const char *name, char *what, unsigne
 	}
 	return load(&ix, name, 0, what, size);
 }
+
+int FAST_FUNC ev_mod_child(const char *dir, const char *name, int modprobe_only)
+{
+	char *argv[] = { (char *)"modprobe", (char *)"-b", (char *)name, NULL };
+	char what[PATH_MAX];
+	int err;
+
+	if (!modprobe_only) {
+		err = ev_mod_load(dir, name, what, sizeof(what));
+		if (err == 0)
+			return 0;
+		if (err != -ENOENT) {
+			dprintf(STDERR_FILENO, "%s: cannot load module %s: %s: %s\n",
+					applet_name, name, what, strerror(-err));
+			return 1;
+		}
+	}
+	execvp(argv[0], argv);
+	dprintf(STDERR_FILENO, "%s: cannot run modprobe: %s\n", applet_name, strerror(errno));
+	return 127;
+}

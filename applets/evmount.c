@@ -81,16 +81,6 @@ enum {
 	OPT_o = 1 << 2,
 };
 
-/* how a spec names its device */
-enum { S_UUID, S_LABEL, S_PARTUUID, S_PARTLABEL, S_PATH, S_DEVNO, S_BAD };
-/* the prefixes (and /dev/disk/by-* directories) of the first four, and
- * the event keys they are compared with */
-static const char spec_prefix[] ALIGN1 = "UUID=\0" "LABEL=\0" "PARTUUID=\0" "PARTLABEL=\0";
-static const char spec_dir[] ALIGN1 = "/dev/disk/by-uuid/\0" "/dev/disk/by-label/\0"
-	"/dev/disk/by-partuuid/\0" "/dev/disk/by-partlabel/\0";
-static const char spec_key[] ALIGN1 = "ID_FS_UUID\0" "ID_FS_LABEL_ENC\0"
-	"ID_PART_ENTRY_UUID\0" "ID_PART_ENTRY_NAME\0";
-
 enum { W_WAIT, W_SEEN, W_DONE, W_SKIP };
 enum { STEP_DRIVER, STEP_FSCK, STEP_MOUNT };
 
@@ -98,9 +88,7 @@ typedef struct want {
 	struct want *next;
 	char *spec;		/* as given, for messages */
 	char *from;		/* "root=", "/etc/fstab", ... for messages */
-	int kind;		/* S_* */
-	char *value;		/* UUID, label, path (decoded) */
-	unsigned major, minor;	/* S_DEVNO */
+	ev_spec_t sp;		/* how it names its device */
 	char *dir;		/* the mount point as named: "/", "/usr", DIR */
 	char *target;		/* where it goes: /root, /root/usr, DIR */
 	char *type;		/* given (rootfstype=, fstab, -t) or NULL */
@@ -113,9 +101,8 @@ typedef struct want {
 
 struct globals {
 	const char *root;	/* "" or the test tree */
-	int test, mountall, quiet, finished;
-	int ctl;		/* bus: requests; -1 without evinit */
-	ev_fd_t in;		/* bus subscription, or the uevent socket */
+	int test, mountall, finished;
+	ev_fd_t in;		/* without evinit: the uevent socket */
 	want_t *wants;		/* the root first */
 	ev_timer_t deadline;
 	unsigned secs;		/* as given; 0: none */
@@ -123,6 +110,7 @@ struct globals {
 	ev_ms_t left;		/* while paused: ms that were left */
 	int paused, manual;
 	llist_t *prompts;	/* passphrase prompts not done yet */
+	llist_t *locked;	/* "NAME (WANTED)" evcrypt waits for */
 	ev_child_t child;	/* modprobe or fsck */
 	ev_child_t preload;	/* modprobe of a type known in advance */
 	int preloading;		/* it runs; a want may wait for it */
@@ -131,7 +119,6 @@ struct globals {
 	int step;
 	char *fsck_log;
 	llist_t *seen;		/* without evinit: devices seen, for messages */
-	ev_msg_t msg;
 	char buf[EV_UEVENT_MAX];
 };
 #define G (*ptr_to_globals)
@@ -145,72 +132,9 @@ static const char *path_of(const char *p)
 	return buf;
 }
 
-/* ---- messages: the console (stderr: the job's console output) and
- * evinit's log ---- */
-
-static void bus_request(ev_msg_t *m)
-{
-	char *parts[EV_MSG_ARGS + 1];
-
-	if (G.ctl < 0)
-		return;
-	if (ev_bus_send(G.ctl, m) < 0 || ev_bus_recv(G.ctl, m) <= 0
-	 || ev_msg_split(m->buf, m->len, parts) < 1 || strcmp(parts[0], "ok") != 0
-	) {
-		/* evinit went away (the switch) or refused: go on without */
-		close(G.ctl);
-		G.ctl = -1;
-	}
-}
-
-static void say_to(int err, const char *fmt, va_list ap)
-{
-	char line[768];
-
-	vsnprintf(line, sizeof(line), fmt, ap);
-	if (err || !G.quiet)
-		fprintf(stderr, "evmount: %s%s\n", err ? "error: " : "", line);
-	ev_msg_init(&G.msg, "log");
-	ev_msg_addf(&G.msg, "evmount: %s%s", err ? "error: " : "", line);
-	bus_request(&G.msg);
-}
-
-static void say(const char *fmt, ...) __attribute__ ((format(printf, 1, 2)));
-static void say(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	say_to(0, fmt, ap);
-	va_end(ap);
-}
-
-static void oops(const char *fmt, ...) __attribute__ ((format(printf, 1, 2)));
-static void oops(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	say_to(1, fmt, ap);
-	va_end(ap);
-}
-
-/* Emit NAME with KEY=VALUE parts (NULL-terminated). */
-static void emit(const char *name, ...)
-{
-	const char *kv;
-	va_list ap;
-
-	if (G.ctl < 0)
-		return;
-	ev_msg_init(&G.msg, "emit");
-	ev_msg_add(&G.msg, name);
-	va_start(ap, name);
-	while ((kv = va_arg(ap, const char *)) != NULL)
-		ev_msg_add(&G.msg, kv);
-	va_end(ap);
-	bus_request(&G.msg);
-}
+#define say(...)  ev_client_say(0, __VA_ARGS__)
+#define oops(...) ev_client_say(1, __VA_ARGS__)
+#define emit      ev_client_emit
 
 /* The end: W failed for REASON; HINT says what would fix it.  Under
  * evinit, the rescue shell; alone, an error and exit status 1. */
@@ -218,9 +142,9 @@ static void NORETURN fail(want_t *w, const char *reason, const char *hint)
 {
 	llist_t *l;
 
-	if (G.ctl >= 0 && G.mountall) {
+	if (ev_client_connected() && G.mountall) {
 		/* evinit says it on the console, with the devices it saw */
-		G.quiet = 1;
+		ev_client_quiet(1);
 		say("error: %s", reason);
 		char *r = xasprintf("REASON=%s", reason);
 		char *wanted = xasprintf("WANTED=%s%s (%s)", w->from, w->spec, w->dir);
@@ -238,119 +162,6 @@ static void NORETURN fail(want_t *w, const char *reason, const char *hint)
 	exit(EXIT_FAILURE);
 }
 
-/* ---- specs ---- */
-
-/* \xNN escapes (udev's) decoded in place */
-static void unhex(char *s)
-{
-	char *d = s;
-
-	while (*s) {
-		if (s[0] == '\\' && s[1] == 'x' && isxdigit(s[2]) && isxdigit(s[3])) {
-			char hex[3] = { s[2], s[3], '\0' };
-			*d++ = strtoul(hex, NULL, 16);
-			s += 4;
-		} else {
-			*d++ = *s++;
-		}
-	}
-	*d = '\0';
-}
-
-static void parse_spec(want_t *w)
-{
-	const char *s = w->spec, *p;
-	int i;
-
-	w->kind = S_BAD;
-	i = 0;
-	for (p = spec_prefix; *p; p += strlen(p) + 1, i++) {
-		if (is_prefixed_with(s, p)) {
-			w->kind = i;
-			w->value = xstrdup(s + strlen(p));
-			if (w->value[0] == '"' && last_char_is(w->value, '"')) {
-				overlapping_strcpy(w->value, w->value + 1);
-				w->value[strlen(w->value) - 1] = '\0';
-			}
-			return;
-		}
-	}
-	i = 0;
-	for (p = spec_dir; *p; p += strlen(p) + 1, i++) {
-		if (is_prefixed_with(s, p) && s[strlen(p)]) {
-			w->kind = i;
-			w->value = xstrdup(s + strlen(p));
-			unhex(w->value);
-			return;
-		}
-	}
-	if (s[0] == '/') {
-		w->kind = S_PATH;
-		w->value = xstrdup(s);
-		return;
-	}
-	/* the kernel's forms: MAJ:MIN in decimal, or hex new_encode_dev() */
-	if (strchr(s, ':')) {
-		if (sscanf(s, "%u:%u", &w->major, &w->minor) == 2)
-			w->kind = S_DEVNO;
-	} else if (*s && s[strspn(s, "0123456789abcdefABCDEF")] == '\0' && strlen(s) <= 8) {
-		unsigned long v = strtoul(s, NULL, 16);
-		w->major = (v & 0xfff00) >> 8;
-		w->minor = (v & 0xff) | ((v >> 12) & 0xfff00);
-		w->kind = S_DEVNO;
-	}
-}
-
-/* Are A and B the same file (two names of one device node)? */
-static int same_file(const char *a, const char *b)
-{
-	struct stat sa, sb;
-	char pa[PATH_MAX];
-
-	snprintf(pa, sizeof(pa), "%s", path_of(a));
-	if (stat(pa, &sa) < 0 || stat(path_of(b), &sb) < 0)
-		return 0;
-	if (S_ISBLK(sa.st_mode) && S_ISBLK(sb.st_mode))
-		return sa.st_rdev == sb.st_rdev;
-	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
-
-static int matches(const want_t *w, char **ev)
-{
-	const char *devname = ev_event_get(ev, "DEVNAME");
-	const char *v;
-	char *dec;
-	int yes;
-
-	if (!devname)
-		return 0;
-	switch (w->kind) {
-	case S_UUID:
-	case S_PARTUUID:
-		v = ev_event_get(ev, nth_string(spec_key, w->kind));
-		return v && strcasecmp(v, w->value) == 0;
-	case S_LABEL:
-	case S_PARTLABEL:
-		v = ev_event_get(ev, nth_string(spec_key, w->kind));
-		if (!v)
-			return 0;
-		dec = xstrdup(v);
-		unhex(dec);
-		yes = strcmp(dec, w->value) == 0;
-		free(dec);
-		return yes;
-	case S_PATH:
-		return strcmp(devname, w->value) == 0 || same_file(w->value, devname);
-	case S_DEVNO:
-		v = ev_event_get(ev, "MAJOR");
-		if (!v || bb_strtou(v, NULL, 10) != w->major)
-			return 0;
-		v = ev_event_get(ev, "MINOR");
-		return v && bb_strtou(v, NULL, 10) == w->minor;
-	}
-	return 0;
-}
-
 /* ---- what the wait is for ---- */
 
 static want_t *add_want(const char *from, const char *spec, const char *dir,
@@ -364,7 +175,7 @@ static want_t *add_want(const char *from, const char *spec, const char *dir,
 	w->target = xstrdup(target);
 	w->type = (type && *type && strcmp(type, "auto") != 0) ? xstrdup(type) : NULL;
 	w->opts = opts && *opts ? xstrdup(opts) : NULL;
-	parse_spec(w);
+	ev_spec_parse(w->spec, &w->sp);
 	for (pp = &G.wants; *pp; pp = &(*pp)->next)
 		continue;
 	*pp = w;
@@ -434,7 +245,7 @@ static void read_wants(void)
 			}
 			root->opts = xstrdup(ev_cmdline.rootflags ? ev_cmdline.rootflags : m->mnt_opts);
 			root->fsck = m->mnt_passno > 0;
-			parse_spec(root);
+			ev_spec_parse(root->spec, &root->sp);
 		} else if (m->mnt_dir[0] == '/' && !has_opt(m->mnt_opts, "noauto")
 			&& strcmp(m->mnt_type, "swap") != 0
 		) {
@@ -467,7 +278,9 @@ static void advance(void);
 static void FAST_FUNC expired(ev_timer_t *t UNUSED_PARAM)
 {
 	want_t *w;
-	char reason[512], hint[256];
+	llist_t *l;
+	char reason[768], hint[256];
+	int n;
 
 	for (w = G.wants; w; w = w->next) {
 		if (w->state != W_WAIT)
@@ -478,9 +291,13 @@ static void FAST_FUNC expired(ev_timer_t *t UNUSED_PARAM)
 			w->state = W_SKIP;
 			continue;
 		}
-		snprintf(reason, sizeof(reason), "%s %s%s did not appear within %u s (%s)",
+		n = snprintf(reason, sizeof(reason), "%s %s%s did not appear within %u s (%s)",
 				strcmp(w->dir, "/") == 0 ? "the root device" : w->dir,
 				w->from, w->spec, G.secs, G.secs_why);
+		/* what evcrypt was told to unlock and did not: often the cause */
+		for (l = G.locked; l && n < (int)sizeof(reason); l = l->link)
+			n += snprintf(reason + n, sizeof(reason) - n, "%s %s",
+					l == G.locked ? "; still locked:" : ",", l->data);
 		snprintf(hint, sizeof(hint), "%s names the device; %s",
 				G.mountall ? "root= (or the image's /etc/fstab)" : "SPEC",
 				G.mountall ? "rootdelay=SECONDS (or rootwait) waits longer" : "-T SECONDS waits longer");
@@ -620,7 +437,7 @@ static void FAST_FUNC child_done(ev_child_t *c UNUSED_PARAM, int status)
 		G.step = STEP_FSCK;
 	} else {	/* fsck */
 		char *out = xmalloc_open_read_close(G.fsck_log, NULL);
-		if (out && *out && (code > 1 || !G.quiet))
+		if (out && *out && (code > 1 || !ev_cmdline.quiet))
 			fprintf(stderr, "%s", out);
 		free(out);
 		if (code == 1)
@@ -648,20 +465,7 @@ static void FAST_FUNC child_done(ev_child_t *c UNUSED_PARAM, int status)
 /* In the child: the module in-process, or else modprobe. */
 static int load_module(void *arg)
 {
-	char *argv[] = { (char *)"modprobe", (char *)arg, NULL };
-	char what[PATH_MAX];
-	int err = ev_mod_load(moddir(), argv[1], what, sizeof(what));
-
-	if (err == 0)
-		return 0;
-	if (err != -ENOENT) {
-		dprintf(STDERR_FILENO, "evmount: cannot load module %s: %s: %s\n",
-				argv[1], what, strerror(-err));
-		return 1;
-	}
-	execvp(argv[0], argv);
-	dprintf(STDERR_FILENO, "%s: cannot run modprobe: %s\n", "evmount", strerror(errno));
-	return 127;
+	return ev_mod_child(moddir(), arg, 0);
 }
 
 /* The driver loaded while the device was awaited. */
@@ -909,7 +713,7 @@ static void device(char **ev)
 	want_t *w;
 
 	for (w = G.wants; w; w = w->next) {
-		if (w->state != W_WAIT || !matches(w, ev))
+		if (w->state != W_WAIT || !ev_spec_match(&w->sp, ev, G.root))
 			continue;
 		if (usage && strcmp(usage, "filesystem") != 0 && !w->type) {
 			char reason[512];
@@ -935,6 +739,24 @@ static void device(char **ev)
 	advance();
 }
 
+/* crypt-wanted NAME= WANTED=, crypt-unlocked NAME= */
+static void locked(char **ev, int wanted)
+{
+	const char *name = ev_event_get(ev, "NAME");
+	const char *what = ev_event_get(ev, "WANTED");
+	llist_t **pp;
+
+	if (!name)
+		return;
+	for (pp = &G.locked; *pp; pp = &(*pp)->link)
+		if (is_prefixed_with((*pp)->data, name) && ((char *)(*pp)->data)[strlen(name)] == ' ')
+			break;
+	if (!wanted && *pp)
+		free(llist_pop(pp));
+	else if (wanted && !*pp)
+		llist_add_to_end(&G.locked, xasprintf("%s (%s)", name, what ? what : "?"));
+}
+
 static void event(char **ev)
 {
 	if (strcmp(ev[0], "block-device-added") == 0 || strcmp(ev[0], "block-device-changed") == 0) {
@@ -943,6 +765,8 @@ static void event(char **ev)
 		prompt(ev, 0);
 	} else if (strcmp(ev[0], "passphrase-done") == 0) {
 		prompt(ev, 1);
+	} else if (strcmp(ev[0], "crypt-wanted") == 0 || strcmp(ev[0], "crypt-unlocked") == 0) {
+		locked(ev, ev[0][6] == 'w');
 	} else if (strcmp(ev[0], "timeout-pause") == 0) {
 		G.manual = 1;
 		set_paused();
@@ -954,49 +778,14 @@ static void event(char **ev)
 
 /* ---- events from evinit's bus ---- */
 
-static void FAST_FUNC bus_ready(ev_fd_t *fdw, short revents UNUSED_PARAM)
+static void FAST_FUNC bus_event(char **ev)
 {
-	char *parts[EV_MSG_ARGS + 1];
-	int n = ev_bus_recv(fdw->fd, &G.msg);
-
-	if (n <= 0) {
+	if (!ev) {
 		/* evinit closed the bus: the switch, without us */
 		oops("evinit's bus closed before the root was mounted");
 		exit(EXIT_FAILURE);
 	}
-	if (ev_msg_split(G.msg.buf, G.msg.len, parts) >= 2 && strcmp(parts[0], "event") == 0)
-		event(parts + 1);
-}
-
-static int bus_start(void)
-{
-	static const char patterns[] ALIGN1 = "block-device-*\0" "passphrase-*\0" "timeout-*\0";
-	char *parts[EV_MSG_ARGS + 1];
-	const char *p;
-	int fd;
-
-	G.ctl = ev_bus_connect(NULL);
-	if (G.ctl < 0)
-		return G.ctl;
-	fd = ev_bus_connect(NULL);
-	if (fd < 0)
-		return fd;
-	ev_msg_init(&G.msg, "subscribe");
-	for (p = patterns; *p; p += strlen(p) + 1)
-		ev_msg_add(&G.msg, p);
-	if (ev_bus_send(fd, &G.msg) < 0 || ev_bus_recv(fd, &G.msg) <= 0
-	 || ev_msg_split(G.msg.buf, G.msg.len, parts) < 1 || strcmp(parts[0], "ok") != 0
-	) {
-		close(fd);
-		close(G.ctl);
-		G.ctl = -1;
-		return -EPROTO;
-	}
-	G.in.fd = fd;
-	G.in.events = POLLIN;
-	G.in.cb = bus_ready;
-	ev_fd_add(&G.in);
-	return 0;
+	event(ev);
 }
 
 /* ---- without evinit: the kernel's uevents, probed here ---- */
@@ -1096,7 +885,6 @@ int evmount_main(int argc UNUSED_PARAM, char **argv)
 	int err;
 
 	INIT_G();
-	G.ctl = -1;
 	G.in.fd = -1;
 	o = getopt32(argv, "^" "T:t:o:" "\0" "?2", &secs, &type, &opts);
 	argv += optind;
@@ -1105,7 +893,7 @@ int evmount_main(int argc UNUSED_PARAM, char **argv)
 	G.root = G.test ? troot : "";
 
 	read_params();
-	G.quiet = ev_cmdline.quiet;
+	ev_client_quiet(ev_cmdline.quiet);
 	if (argv[0]) {
 		if (!argv[1])
 			bb_show_usage();
@@ -1131,8 +919,7 @@ int evmount_main(int argc UNUSED_PARAM, char **argv)
 	err = ev_signals(&set, NULL);
 	if (err)
 		bb_error_msg_and_die("signalfd: %s", strerror(-err));
-	if (bus_start() < 0) {
-		G.ctl = -1;
+	if (ev_client_open("block-device-*\0" "passphrase-*\0" "timeout-*\0" "crypt-*\0", bus_event) < 0) {
 		if (G.mountall && !G.test)
 			bb_simple_error_msg("no evinit bus: reading the kernel's uevents myself");
 	}
@@ -1140,7 +927,7 @@ int evmount_main(int argc UNUSED_PARAM, char **argv)
 		read_wants();
 
 	for (w = G.wants; w; w = w->next) {
-		if (w->kind == S_BAD) {
+		if (w->sp.kind == EV_SPEC_BAD) {
 			char reason[512];
 			snprintf(reason, sizeof(reason), "%s%s: not a device name", w->from, w->spec);
 			fail(w, reason, "a device is named by UUID=, LABEL=, PARTUUID=, PARTLABEL=, /dev/... or MAJOR:MINOR");
@@ -1168,7 +955,7 @@ int evmount_main(int argc UNUSED_PARAM, char **argv)
 	}
 	if (G.secs)
 		ev_timer_in(&G.deadline, G.secs * 1000);
-	if (G.ctl < 0)
+	if (!ev_client_connected())
 		uevents_start();	/* its coldplug may find everything */
 	return G.finished ? EXIT_SUCCESS : ev_run();
 }

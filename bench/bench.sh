@@ -23,6 +23,14 @@
 # guest clock counts instructions: a second table that the host's load
 # does not move (build/bench/table-icount.txt).
 #
+# Then LUKS (BENCH_LUKS=0 skips it): the luks2-ext4 fixture with the marker's
+# root inside, evbox (host-only for a target with a crypttab) and
+# initramfs-tools with cryptsetup-initramfs (installed by the setup step; a
+# temporary `initramfs` line in the host's /etc/crypttab, put back on
+# exit), BENCH_LUKS_ROUNDS (BENCH_ROUNDS) boots each, the passphrase typed
+# by the harness: init minus the time the guest waited for it
+# (build/bench/table-luks.txt).
+#
 # Environment: BENCH_ROUNDS (5), BENCH_NICE (a nice value for QEMU, e.g.
 # -10 on a busy host), BENCH_REBUILD=1 (make the initramfs-tools image
 # again), BENCH_STANDIN=1 (the evbox image from scripts/vm/mkimage.sh and a
@@ -56,7 +64,7 @@ die() { echo "bench: $*" >&2; exit 1; }
 setup()
 {
 	missing=''
-	for p in initramfs-tools busybox zstd gcc cpio fdisk e2fsprogs qemu-system-x86; do
+	for p in initramfs-tools cryptsetup-initramfs busybox zstd gcc cpio fdisk e2fsprogs qemu-system-x86; do
 		dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null | grep -q '^ii' ||
 			missing="$missing $p"
 	done
@@ -197,7 +205,7 @@ make_host()	# SOURCE PATH: a hard-link copy of SOURCE at PATH, which must not ex
 # /etc/initramfs-tools are the same (BENCH_REBUILD=1: make it again).
 itools_image()	# OUT
 {
-	key="$version $(dpkg-query -W -f='${Version}' initramfs-tools-core) $(cd /etc/initramfs-tools && find . -type f | LC_ALL=C sort | xargs cat | md5sum)"
+	key="$version $(dpkg-query -W -f='${Version} ' initramfs-tools-core cryptsetup-initramfs 2>/dev/null) $(cd /etc/initramfs-tools && find . -type f | LC_ALL=C sort | xargs cat | md5sum)"
 	if [ -z "${BENCH_REBUILD:-}" ] && [ -s "$1" ] && [ -s "$1.key" ] &&
 	   [ "$(sed -n 1p "$1.key")" = "$key" ]; then
 		itools_mode=$(sed -n 2p "$1.key")
@@ -416,6 +424,204 @@ if [ "$icount_rounds" -gt 0 ]; then
 	echo "With -icount shift=0 (guest instructions, 1 ns each; independent of the host's load):"
 	table "$work/results-icount.txt" | tee "$work/table-icount.txt"
 fi
+# ---- LUKS: the same two initramfs systems, a passphrase typed --------------
+# The luks2-ext4 fixture (LUKS2, pbkdf2 at 1000 iterations, made in a VM by
+# testsuite/vm/fixture.sh) with the marker's root inside.  evbox: the image
+# the VM scenarios use (scripts/vm/vmlib.sh make_image: host-only for a
+# target whose crypttab names the device); itools: initramfs-tools with
+# cryptsetup-initramfs, whose hook reads the host's /etc/crypttab: one line
+# with the `initramfs` option is added there while mkinitramfs runs, and
+# the file is put back as it was on exit.  The harness (vmconsole) types
+# the passphrase 0.5 s after the prompt (both flush their input after
+# printing it).  Reported: init (Run /init -> marker, printk clock), wait
+# (the host's time from the prompt seen to the passphrase typed: without
+# -icount the guest's clock is the host's) and init - wait.  The KDF
+# (1000 pbkdf2-sha256 iterations, milliseconds) is counted in.
+luks_uuid=5e1f0100-e7b0-4c5a-9d1e-000000000001
+luks_fs=5e1f0100-e7b0-4c5a-9d1e-000000000002
+luks_pass=evbox-test
+
+crypttab_saved=''
+restore_crypttab()
+{
+	[ -n "$crypttab_saved" ] || return 0
+	if [ -f "$crypttab_saved" ]; then
+		$SUDO cp -p "$crypttab_saved" /etc/crypttab
+	else
+		$SUDO rm -f /etc/crypttab
+	fi
+	crypttab_saved=''
+}
+
+itools_luks_image()	# OUT
+{
+	line="cryptroot UUID=$luks_uuid none luks,initramfs"
+	key="$version $(dpkg-query -W -f='${Version} ' initramfs-tools-core cryptsetup-initramfs) $line $(cd /etc/initramfs-tools && find . -type f | LC_ALL=C sort | xargs cat | md5sum)"
+	if [ -z "${BENCH_REBUILD:-}" ] && [ -s "$1" ] && [ -s "$1.key" ] &&
+	   [ "$(sed -n 1p "$1.key")" = "$key" ]; then
+		itools_luks_mode=$(sed -n 2p "$1.key")
+		say "initramfs-tools LUKS image unchanged (MODULES=$itools_luks_mode)"
+		return 0
+	fi
+	rm -f "$1" "$1.key"
+	mods=$work/itools-modroot
+	if [ ! -s "$mods/lib/modules/$version/modules.dep" ]; then
+		rm -rf "$mods"
+		mkdir -p "$mods/lib/modules"
+		cp -al "$moddir" "$mods/lib/modules/$version" 2>/dev/null ||
+			cp -a "$moddir" "$mods/lib/modules/$version"
+		depmod -b "$mods" "$version"
+	fi
+	conf=$work/itools-luks-conf
+	rm -rf "$conf"
+	cp -a /etc/initramfs-tools "$conf"
+	echo "RESUME=none" > "$conf/conf.d/resume"
+	trap 'restore_crypttab; unmake_host' EXIT INT TERM
+	if [ -e /etc/crypttab ]; then
+		crypttab_saved=$work/crypttab.saved
+		cp -p /etc/crypttab "$crypttab_saved"
+	else
+		crypttab_saved=$work/crypttab.absent
+		rm -f "$crypttab_saved"
+	fi
+	printf '%s\n' "$line" | $SUDO tee -a /etc/crypttab > /dev/null
+	make_host "$work/itools-modroot/lib/modules/$version" "/lib/modules/$version"
+	make_host "$build/kernel/boot/config-$version" "/boot/config-$version"
+	itools_luks_mode=''
+	for mode in $itools_mode most; do
+		sed -i "s/^MODULES=.*/MODULES=$mode/" "$conf/initramfs.conf"
+		rm -f "$1"
+		say "mkinitramfs (cryptsetup-initramfs) MODULES=$mode"
+		if ! mkinitramfs -d "$conf" -o "$1" "$version" > "$work/itools-luks-$mode.log" 2>&1; then
+			say "initramfs-tools LUKS MODULES=$mode failed (see $work/itools-luks-$mode.log)"
+			continue
+		fi
+		lsinitramfs "$1" > "$work/itools-luks.list"
+		have=$(sed -n 's,.*/\(virtio_blk\|virtio_pci\|ext4\|dm-crypt\|xts\|algif_skcipher\)\.ko$,\1,p' \
+			"$work/itools-luks.list" | sort -u | wc -l)
+		if [ "$have" = 6 ] && grep -q 'cryptroot/crypttab$' "$work/itools-luks.list"; then
+			itools_luks_mode=$mode
+			break
+		fi
+		say "initramfs-tools LUKS MODULES=$mode: its image lacks a driver or the crypttab"
+	done
+	restore_crypttab
+	unmake_host
+	trap - EXIT INT TERM
+	[ -n "$itools_luks_mode" ] || die "initramfs-tools made no usable LUKS image"
+	printf '%s\n%s\n' "$key" "$itools_luks_mode" > "$1.key"
+}
+
+luks_boot()	# NAME ROUND PROMPT -> a line in $work/results-luks.txt
+{
+	d=$work/luks/$1-$2
+	rm -rf "$d"
+	mkdir -p "$d"
+	ln -s "$work/$1-luks.img" "$d/initrd.img"
+	log=$work/console/$1-luks-$2.log
+	vm_flags=''
+	vm_start "$d" "$cmdline_luks" "$luks_disk"
+	rc=0
+	"$build/vm/vmconsole" -c "$d/console" -m "$d/monitor" -p "$vm_pid" -l "$log" \
+		-t "${BENCH_SECONDS:-120}" -s "$d/stamps" \
+		"expect=$3" pause=0.5 "send=$luks_pass" "expect=BENCH-MARKER pid=1 " \
+		2> "$d/vmconsole.err" || rc=$?
+	vm_stop
+	if [ $rc != 0 ]; then
+		echo "bench: $1 LUKS boot $2 did not reach the real root's marker: $(tail -n 1 "$d/vmconsole.err")" >&2
+		echo "--- last lines of $log" >&2
+		tail -n 25 "$log" >&2
+		exit 1
+	fi
+	wait=$(awk '$1 == 1 { p = $2 } $1 == 3 { s = $2 } END { printf "%.6f", s - p }' "$d/stamps")
+	awk -v name="$1" -v round="$2" -v wait="$wait" '
+		function ts(l) { sub(/^\[ */, "", l); sub(/\].*/, "", l); return l + 0 }
+		/Run \/init as init process/ { run = ts($0) }
+		/bench: real root reached/ { mark = ts($0) }
+		END {
+			if (run == "" || mark == "") { print "bench: no timestamps in console" > "/dev/stderr"; exit 1 }
+			printf "%s %d run=%.6f marker=%.6f init=%.6f wait=%.6f net=%.6f\n",
+				name, round, run, mark, mark - run, wait, mark - run - wait
+		}' "$log" >> "$work/results-luks.txt" ||
+		die "$1 LUKS boot $2: could not read the timestamps in $log"
+}
+
+luks_table()	# RESULTS
+{
+	awk '
+		/^#/ { next }
+		{
+			n = $1; if (!(n in cnt)) order[++names] = n
+			for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+			k = ++cnt[n]; init[n, k] = v["init"]; wait[n, k] = v["wait"]; net[n, k] = v["net"]
+		}
+		function median(a, n,    m, i, j, t, x) {
+			m = cnt[n]
+			for (i = 1; i <= m; i++) x[i] = a[n, i]
+			for (i = 2; i <= m; i++)
+				for (j = i; j > 1 && x[j-1] > x[j]; j--) { t = x[j]; x[j] = x[j-1]; x[j-1] = t }
+			return m % 2 ? x[(m+1)/2] : (x[m/2] + x[m/2+1]) / 2
+		}
+		function samples(a, n,    s, i) {
+			s = ""
+			for (i = 1; i <= cnt[n]; i++) s = s sprintf("%s%.2f", i > 1 ? " " : "", a[n, i])
+			return s
+		}
+		END {
+			printf "\n%-7s %7s %7s %9s  %s\n", "image", "init", "wait", "init-wait", "init-wait samples (s)"
+			for (i = 1; i <= names; i++) {
+				n = order[i]
+				printf "%-7s %7.3f %7.3f %9.3f  %s\n", n, median(init, n), median(wait, n),
+					median(net, n), samples(net, n)
+			}
+			printf "\nmedians of %d boots each, interleaved; init = Run /init -> the real root marker;\n", cnt[order[1]]
+			printf "wait = the prompt seen -> the passphrase typed (0.5 s after it); the KDF (pbkdf2, 1000 iterations) is in init-wait\n"
+			if (cnt["evbox"] && cnt["itools"])
+				printf "itools/evbox init-wait: %.2fx\n", median(net, "itools") / median(net, "evbox")
+		}' "$1"
+}
+
+if [ "${BENCH_LUKS:-1}" != 0 ]; then
+	say "LUKS: the luks2-ext4 fixture with the marker's root inside (testsuite/vm/fixture.sh)"
+	lroot=$work/luks-root
+	rm -rf "$lroot" "$work/luks-target" "$work/luks"
+	for d in sbin etc dev proc sys run root tmp; do mkdir -p "$lroot/$d"; done
+	cp "$work/marker" "$lroot/sbin/init"
+	echo "UUID=$luks_fs / ext4 ro 0 0" > "$lroot/etc/fstab"
+	luks_disk=$("$top/testsuite/vm/fixture.sh" -i "$lroot" "$build" luks2-ext4) ||
+		die "cannot make the luks2-ext4 fixture"
+	cmdline_luks="root=UUID=$luks_fs"
+	# evbox: the VM scenarios' image for a target with this crypttab
+	mkdir -p "$work/luks-target/etc"
+	cp "$lroot/etc/fstab" "$work/luks-target/etc/fstab"
+	echo "cryptroot UUID=$luks_uuid none luks" > "$work/luks-target/etc/crypttab"
+	. "$vm/vmlib.sh"
+	vm_kernel || die "no kernel"
+	say "making the evbox LUKS image"
+	make_image "$work/evbox-luks.img" "$work/luks-target" > "$work/evbox-luks.log" 2>&1 ||
+		{ cat "$work/evbox-luks.log" >&2; die "cannot make the evbox LUKS image"; }
+	say "making the initramfs-tools LUKS image"
+	itools_luks_image "$work/itools-luks.img"
+	cc -O2 -Wall -o "$build/vm/vmconsole" "$top/testsuite/vm/vmconsole.c" ||
+		die "cannot build testsuite/vm/vmconsole.c"
+	{
+		echo "# LUKS: luks2-ext4 (pbkdf2 1000), cmdline: $cmdline_luks"
+		echo "# evbox image: scripts/vm/vmlib.sh make_image; itools: cryptsetup-initramfs, MODULES=$itools_luks_mode"
+		for n in evbox itools; do
+			echo "# size $n-luks compressed=$(stat -c %s "$work/$n-luks.img") uncompressed=$(unpacked_size "$work/$n-luks.img")"
+		done
+	} > "$work/results-luks.txt"
+	luks_rounds=${BENCH_LUKS_ROUNDS:-$rounds}
+	total=$((luks_rounds * 2)) i=0
+	for r in $(seq 1 "$luks_rounds"); do
+		i=$((i + 1)); say "LUKS boot $i/$total itools (round $r)"
+		luks_boot itools "$r" "Please unlock disk cryptroot: "
+		i=$((i + 1)); say "LUKS boot $i/$total evbox (round $r)"
+		luks_boot evbox "$r" "Passphrase for /dev/vda (cryptroot): "
+	done
+	{ grep '^# ' "$work/results-luks.txt"; luks_table "$work/results-luks.txt"; } | tee "$work/table-luks.txt"
+fi
+
 took=$(awk -v s="$start" '{ printf "%.0f", $1 - s }' /proc/uptime)
 echo "# host load average after the boots: $(cut -d' ' -f1-3 /proc/loadavg); bench took $took s" >> "$work/results.txt"
 echo

@@ -34,11 +34,13 @@ vm_hash()
 # init/*.conf).  This is the one place that knows which builder makes
 # images: scripts/mkinitramfs when the tree has it (or $MKINITRAMFS), else
 # the stand-in scripts/vm/mkimage.sh (which ignores ROOT).
+# vm_extra_modules: more modules (-m).
 make_image()
 {
 	out=$1 hostroot=$2
 	shift 2
 	mkinitramfs=${MKINITRAMFS:-$top/scripts/mkinitramfs}
+	mods="$vm_modules ${vm_extra_modules:-}"
 	if [ -x "$mkinitramfs" ]; then
 		set -- $(for d in "$@"; do printf -- '-j %s ' "$d"; done)
 		cfg=''
@@ -46,7 +48,7 @@ make_image()
 		# from the top: it takes init/ from there
 		# shellcheck disable=SC2086
 		(cd "$top" && "$mkinitramfs" $cfg -b "$bb" -o "$out" -k "$kversion" \
-			-M "$build/kernel" -H "$hostroot" -m "$vm_modules" -z gzip "$@")
+			-M "$build/kernel" -H "$hostroot" -m "$mods" -z gzip "$@")
 	else
 		jobs=$(mktemp -d "${TMPDIR:-/tmp}/vmjobs.XXXXXX")
 		for d in "$top/init" "$@"; do
@@ -54,7 +56,7 @@ make_image()
 				[ ! -e "$j" ] || cp "$j" "$jobs/"
 			done
 		done
-		"$top/scripts/vm/mkimage.sh" -b "$bb" -k "$kmods" -m "$vm_modules" \
+		"$top/scripts/vm/mkimage.sh" -b "$bb" -k "$kmods" -m "$mods" \
 			-j "$jobs" -o "$out"
 		rc=$?
 		rm -rf "$jobs"

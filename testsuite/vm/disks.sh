@@ -12,6 +12,19 @@
 #          $GPT_FS_UUID): the same real root
 #   other  ext4, UUID $OTHER_UUID, LABEL evdata: not a root
 # Everything is fixed (UUIDs, times) so the same recipe gives the same bytes.
+#
+# LUKS disks cannot be made on the host (no device-mapper): they are the
+# fixtures of testsuite/vm/fixture.sh (Debian's cryptsetup in a throwaway
+# VM), passphrase $LUKS_PASS, with the real root's tree as their input (so
+# they are made again when the evbox binary changes, like the disks above):
+#   luks2     luks2-ext4: LUKS2 (pbkdf2) UUID $LUKS2_UUID, the root inside
+#             (ext4 UUID $LUKS2_FS)
+#   luks1     luks1-ext4: LUKS1 UUID $LUKS1_UUID, root ext4 UUID $LUKS1_FS
+#   argon2id  luks2-argon2id-ext4: LUKS2 with an argon2id keyslot (32 MiB)
+#             UUID $ARGON_UUID, root ext4 UUID $ARGON_FS
+#   pair, pairsrv  luks2-pair-ext4: two LUKS2 disks, the same passphrase:
+#             the root (LUKS UUID $PAIR_UUID, ext4 $PAIR_FS) and a /srv
+#             (LUKS UUID $PAIRSRV_UUID, ext4 $PAIRSRV_FS, holding srv-marker)
 
 ROOT_UUID=5e1f0000-e7b0-4c5a-9d1e-00000000a001
 ROOT_LABEL=evroot
@@ -20,6 +33,18 @@ GPT_PARTUUID=5e1f0000-e7b0-4c5a-9d1e-00000000b001
 GPT_PARTLABEL=evpart
 GPT_FS_UUID=5e1f0000-e7b0-4c5a-9d1e-00000000b101
 OTHER_UUID=5e1f0000-e7b0-4c5a-9d1e-00000000c001
+# the fixtures' (testsuite/vm/fixtures/*.recipe)
+LUKS_PASS=evbox-test
+LUKS2_UUID=5e1f0100-e7b0-4c5a-9d1e-000000000001
+LUKS2_FS=5e1f0100-e7b0-4c5a-9d1e-000000000002
+LUKS1_UUID=5e1f0200-e7b0-4c5a-9d1e-000000000001
+LUKS1_FS=5e1f0200-e7b0-4c5a-9d1e-000000000002
+ARGON_UUID=5e1f0300-e7b0-4c5a-9d1e-000000000001
+ARGON_FS=5e1f0300-e7b0-4c5a-9d1e-000000000002
+PAIR_UUID=5e1f0800-e7b0-4c5a-9d1e-000000000001
+PAIR_FS=5e1f0800-e7b0-4c5a-9d1e-000000000002
+PAIRSRV_UUID=5e1f0800-e7b0-4c5a-9d1e-000000000003
+PAIRSRV_FS=5e1f0800-e7b0-4c5a-9d1e-000000000004
 
 # the tree of a real root: busybox with its applets, the reporting init,
 # an fstab naming the root (what a host-only image reads)
@@ -84,8 +109,38 @@ disk_make()	# NAME IMAGE
 	return $rc
 }
 
+# fixture_disk NAME: a fixture's disk, the real root's tree as its input
+fixture_disk()
+{
+	case $1 in
+	luks2)    set -- luks2-ext4 root "$LUKS2_FS" ;;
+	luks1)    set -- luks1-ext4 root "$LUKS1_FS" ;;
+	argon2id) set -- luks2-argon2id-ext4 root "$ARGON_FS" ;;
+	pair)     set -- luks2-pair-ext4 root "$PAIR_FS" ;;
+	pairsrv)  set -- luks2-pair-ext4 srv "$PAIR_FS" ;;
+	*) return 2 ;;
+	esac
+	d=$build/vm/disks
+	mkdir -p "$d"
+	tree=$(mktemp -d "${TMPDIR:-/tmp}/vmdisk.XXXXXX")
+	disk_root_tree "$tree" "UUID=$3"
+	mkdir -p "$tree/srv"
+	"$top/testsuite/vm/fixture.sh" -i "$tree" "$build" "$1" > "$d/$1.paths" 2> "$d/$1.log"
+	rc=$?
+	rm -rf "$tree"
+	if [ $rc != 0 ]; then
+		echo "disks.sh: cannot make fixture $1:" >&2
+		tail -n 20 "$d/$1.log" >&2
+		return 1
+	fi
+	grep "/$2\.img\$" "$d/$1.paths"
+}
+
 disk()	# NAME
 {
+	case $1 in
+	luks2|luks1|argon2id|pair|pairsrv) fixture_disk "$1"; return ;;
+	esac
 	d=$build/vm/disks
 	h=$(vm_hash "$top/testsuite/vm/disks.sh" "$top/testsuite/vm/root/init" "$bb")
 	img=$d/$1-$h.img

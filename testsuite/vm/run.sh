@@ -36,6 +36,14 @@ about()   { title=$1; }
 disks()   { [ "$phase" != boot ] || boot_disks="$boot_disks $*"; }
 jobs()    { [ "$phase" != boot ] || extra_jobs="$extra_jobs $*"; }
 cmdline() { [ "$phase" != boot ] || append=$1; }
+# the target root the image is made for (host-only): its etc/fstab,
+# etc/crypttab and keyfiles, one line or file each; a row without them
+# gets the shared one (the root disk's fstab)
+fstab()   { [ "$phase" != boot ] || target_line etc/fstab "$1"; }
+crypttab(){ [ "$phase" != boot ] || target_line etc/crypttab "$1"; }
+keyfile() { [ "$phase" != boot ] || { mkdir -p "$dir/target/${1%/*}"; printf '%s' "$2" > "$dir/target/$1"; }; }
+modules() { [ "$phase" != boot ] || extra_modules="$extra_modules $*"; }
+target_line() { mkdir -p "$dir/target/etc"; printf '%s\n' "$2" >> "$dir/target/$1"; }
 deadline(){ [ "$phase" != boot ] || secs=$1; }
 icount()  { [ "$phase" != boot ] || { vm_flags=$vm_icount; secs=120; }; }
 expect()  { [ "$phase" != boot ] || step "expect=$1"; }
@@ -97,6 +105,14 @@ ok()	# WHAT, then a status
 has()      { [ "$phase" = check ] || return 0; grep -qF -e "$2" "$log"; ok "$1" $?; }
 lacks()    { [ "$phase" = check ] || return 0; ! grep -qF -e "$2" "$log"; ok "$1" $?; }
 has_re()   { [ "$phase" = check ] || return 0; grep -qE -e "$2" "$log"; ok "$1" $?; }
+# count WHAT N TEXT: exactly N occurrences of TEXT (fixed string) on the console
+count()
+{
+	[ "$phase" = check ] || return 0
+	c=$(grep -oF -e "$3" "$log" | wc -l)
+	[ "$c" = "$2" ]
+	ok "$1 (seen $c times)" $?
+}
 lacks_re() { [ "$phase" = check ] || return 0; ! grep -qE -e "$2" "$log"; ok "$1" $?; }
 
 # section WHAT START END TEXT: between the first line holding START and the
@@ -182,7 +198,7 @@ run_one()	# NAME
 	name=$1
 	dir=$work/run/$name
 	log=$dir/console.log
-	title='' boot_disks='' extra_jobs='' append='' secs=60 end='' plugged=0 vm_flags=''
+	title='' boot_disks='' extra_jobs='' append='' secs=60 end='' plugged=0 vm_flags='' extra_modules=''
 	cannot='' reasons='' checks_ok=0 errors_ok='' times=''
 	rm -rf "$dir"
 	mkdir -p "$dir"
@@ -190,6 +206,8 @@ run_one()	# NAME
 	phase=boot
 	"sc_$name"
 	[ -n "$end" ] || cannot="the row has no 'ends'"
+	target=$hostroot
+	[ ! -d "$dir/target" ] || target=$dir/target
 
 	# the image: the tree's jobs (init/) and the row's, cached
 	jobdirs=''
@@ -200,15 +218,17 @@ run_one()	# NAME
 	# the cache key: what the image is made of, the whole target root tree
 	# (fstab, crypttab, keyfiles) too
 	# shellcheck disable=SC2086
-	key=$(cat "$bb" "$top/scripts/vm/vmlib.sh" "$top/scripts/vm/mkimage.sh" $(find "$hostroot" -type f | sort) \
+	key=$( { cat "$bb" "$top/scripts/vm/vmlib.sh" "$top/scripts/vm/mkimage.sh" \
 		$(ls "${MKINITRAMFS:-$top/scripts/mkinitramfs}" "${KCONFIG_CONFIG:-$top/.config}" \
 			"$top"/init/*.conf 2>/dev/null) \
-		$(for d in $jobdirs; do ls "$d"/*.conf; done) | sha256sum | cut -c1-16)
+		$(for d in $jobdirs; do ls "$d"/*.conf; done)
+		(cd "$target" && find . -type f | LC_ALL=C sort | while read -r f; do echo "$f"; cat "$f"; done)
+		echo "modules $extra_modules"; } | sha256sum | cut -c1-16)
 	image=$work/images/$key.img
 	if [ -z "$cannot" ] && [ ! -s "$image" ]; then
 		mkdir -p "$work/images"
 		# shellcheck disable=SC2086
-		make_image "$image.tmp" "$hostroot" $jobdirs > "$dir/image.log" 2>&1 &&
+		vm_extra_modules=$extra_modules make_image "$image.tmp" "$target" $jobdirs > "$dir/image.log" 2>&1 &&
 			mv "$image.tmp" "$image" || cannot="cannot make the image (see $dir/image.log)"
 	fi
 	[ -n "$cannot" ] || ln -sf "$image" "$dir/initrd.img"

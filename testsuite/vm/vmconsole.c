@@ -1,7 +1,7 @@
 /*
  * vmconsole: the console script of a VM scenario (a small expect).
  *
- *   vmconsole -c CONSOLE -l LOG -p PID [-m MONITOR] [-t SECONDS] STEP...
+ *   vmconsole -c CONSOLE -l LOG -p PID [-m MONITOR] [-t SECONDS] [-s FILE] STEP...
  *
  * CONSOLE is the path QEMU's `-chardev pipe,path=CONSOLE` was given: the
  * guest's output is read from CONSOLE.out, typed text goes to CONSOLE.in.
@@ -21,7 +21,9 @@
  *   eof            wait until the console ends (QEMU exited)
  *
  * -t is the deadline for the whole script, counted from the start
- * (CLOCK_MONOTONIC).  Exit status: 0 every step was done, 1 the deadline
+ * (CLOCK_MONOTONIC).  -s appends to FILE, as each step is done, a line
+ * "N SECONDS STEP" ("send" without its text): the host's time since the start (the bench uses it
+ * for the time the guest waited for a typed passphrase).  Exit status: 0 every step was done, 1 the deadline
  * passed, 2 the console ended before a step was done, 3 usage or I/O
  * error.  On failure the last line on stderr names the step.
  *
@@ -145,25 +147,27 @@ static int fail(int code, int step, const char *what, double start, const char *
 
 int main(int argc, char **argv)
 {
-	const char *console = NULL, *log = NULL, *monitor = NULL;
+	const char *console = NULL, *log = NULL, *monitor = NULL, *stamps = NULL;
+	FILE *sf = NULL;
 	int pid = 0;
 	double start = now(), deadline = 0;
 	char path[4096];
 	int o, i;
 
-	while ((o = getopt(argc, argv, "c:l:m:p:t:")) != -1) {
+	while ((o = getopt(argc, argv, "c:l:m:p:s:t:")) != -1) {
 		switch (o) {
 		case 'c': console = optarg; break;
 		case 'l': log = optarg; break;
 		case 'm': monitor = optarg; break;
 		case 'p': pid = atoi(optarg); break;
 		case 't': deadline = start + atof(optarg); break;
+		case 's': stamps = optarg; break;
 		default: goto usage;
 		}
 	}
 	if (!console || !log || pid <= 0) {
  usage:
-		fprintf(stderr, "usage: vmconsole -c CONSOLE -l LOG -p PID [-m MONITOR] [-t SECONDS] STEP...\n");
+		fprintf(stderr, "usage: vmconsole -c CONSOLE -l LOG -p PID [-m MONITOR] [-t SECONDS] [-s FILE] STEP...\n");
 		return 3;
 	}
 	qemu = syscall(SYS_pidfd_open, pid, 0);
@@ -182,7 +186,9 @@ int main(int argc, char **argv)
 	}
 	logfd = strcmp(log, "-") == 0 ? STDOUT_FILENO
 		: open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-	if (con_out < 0 || con_in < 0 || logfd < 0 || (monitor && mon_in < 0)) {
+	if (stamps)
+		sf = fopen(stamps, "ae");
+	if (con_out < 0 || con_in < 0 || logfd < 0 || (monitor && mon_in < 0) || (stamps && !sf)) {
 		perror("vmconsole: open");
 		return 3;
 	}
@@ -233,6 +239,14 @@ int main(int argc, char **argv)
 			fprintf(stderr, "vmconsole: unknown step '%s'\n", step);
 			return 3;
 		}
+		if (sf)
+			/* what was typed is not written down */
+			fprintf(sf, "%d %.6f %s\n", n, now() - start,
+					strncmp(step, "send=", 5) == 0 ? "send" : step);
+	}
+	if (sf && fclose(sf) != 0) {
+		perror("vmconsole: -s");
+		return 3;
 	}
 	return 0;
 }

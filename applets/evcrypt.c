@@ -636,12 +636,11 @@ static void FAST_FUNC typed(ev_fd_t *w, short revents UNUSED_PARAM)
 	}
 	explicit_bzero(G.secret, SECRET_MAX);
 	if (err == -EPERM && (G.left < 0 || --G.left > 0)) {
+		char left[32] = "";
+
 		if (G.left > 0)
-			dprintf(STDERR_FILENO, "evcrypt: wrong passphrase for %s (%s); %d %s left\n",
-					t->dev, t->name, G.left, G.left == 1 ? "try" : "tries");
-		else
-			dprintf(STDERR_FILENO, "evcrypt: wrong passphrase for %s (%s)\n", t->dev, t->name);
-		say("wrong passphrase for %s (%s)", t->dev, t->name);
+			snprintf(left, sizeof(left), "; %d %s left", G.left, G.left == 1 ? "try" : "tries");
+		say("wrong passphrase for %s (%s)%s", t->dev, t->name, left);
 		prompt_line();
 		return;
 	}

@@ -57,6 +57,7 @@ struct inst {
 	ev_timer_t kill_timer;
 	int failed, exit_status, exit_signal;
 	blocker_t *blocking;
+	evq_t *waiting;		/* its starting/stopping event, until done */
 	ev_ms_t since;
 };
 
@@ -173,8 +174,10 @@ static void finish(evq_t *q)
 
 	free(q->ev);
 	free(q);
-	if (w)
+	if (w) {
+		w->waiting = NULL;
 		inst_step(w);
+	}
 	if (done)
 		done(ctx);
 }
@@ -300,6 +303,8 @@ static void inst_free(inst_t *in)
 		}
 	}
 	unblock(in);
+	if (in->waiting)
+		in->waiting->waiter = NULL;
 	ev_timer_stop(&in->kill_timer);
 	ev_child_del(&in->child);
 	env_free(in->env);
@@ -344,7 +349,10 @@ static evq_t *lifecycle(inst_t *in, const char *what, int wait)
 			ev[4] = status;
 		}
 	}
-	return queue(ev, wait ? in : NULL);
+	if (!wait)
+		return queue(ev, NULL);
+	in->waiting = queue(ev, in);
+	return in->waiting;
 }
 
 /* ---- processes ---- */
@@ -562,8 +570,10 @@ static void inst_step(inst_t *in)
 {
 	ev_jobdef_t *d = in->job->def;
 
-	if (in->proc != P_NONE)
-		return;		/* pre-start or post-stop runs: its exit moves us */
+	/* a pre-start or post-stop that runs, or the starting/stopping event
+	 * not yet done (a main process may end meanwhile): that moves us */
+	if (in->proc != P_NONE || in->waiting)
+		return;
 	switch (in->state) {
 	case S_WAITING:
 		if (!in->goal) {

@@ -45,11 +45,11 @@
 //usage:       "rd.luks.uuid=, rd.luks.name=, rd.luks.key=, rd.luks.options=, rd.auto)\n"
 //usage:     "\n	open	Unlock DEVICE as /dev/mapper/NAME (a passphrase is asked"
 //usage:     "\n		without -k)"
-//usage:     "\n	-k FILE	Key file"
-//usage:     "\n	-H FILE	Detached LUKS header"
-//usage:     "\n	-S N	Only key slot N"
-//usage:     "\n	-r	Read-only mapping"
-//usage:     "\n	-d	Allow discards"
+//usage:     "\n	-k,--key-file FILE	Key file"
+//usage:     "\n	-H,--header FILE	Detached LUKS header"
+//usage:     "\n	-S,--key-slot N	Only key slot N"
+//usage:     "\n	-r,--readonly	Read-only mapping"
+//usage:     "\n	-d,--allow-discards	Allow discards"
 //usage:     "\n	close	Remove mapping NAME"
 //usage:     "\n	status	The LUKS mappings"
 //usage:     "\n	isluks	Print DEVICE's LUKS version and UUID; fail if not LUKS"
@@ -223,13 +223,16 @@ static target_t *add_target(const char *name, const char *spec, const char *sour
 {
 	target_t *t = xzalloc(sizeof(*t)), **pp;
 
+	if (ev_spec_parse(spec, &t->sp) < 0) {
+		say("warning: %s: %s is not a device name (UUID=, PARTUUID=, LABEL=, /dev/...): %s skipped",
+				source, spec, name);
+		free(t);
+		return NULL;
+	}
 	t->name = xstrdup(name);
 	t->source = xstrdup(source);
 	t->tries = 3;
 	t->keyslot = CRYPT_ANY_SLOT;
-	if (ev_spec_parse(spec, &t->sp) < 0)
-		say("warning: %s: %s is not a device name (UUID=, PARTUUID=, LABEL=, /dev/...)",
-				source, spec);
 	for (pp = &G.targets; *pp; pp = &(*pp)->next)
 		continue;
 	*pp = t;
@@ -281,6 +284,9 @@ static void read_crypttab(void)
 			if (*p)
 				*p++ = '\0';
 		}
+		p = skip_whitespace(p);
+		if (tok[3] && *p && *p != '#')
+			say("warning: /etc/crypttab:%u: more than 4 fields: \"%s\" ignored", n, p);
 		if (tok[0] && !tok[1]) {
 			say("warning: /etc/crypttab:%u: a name without a device: skipped", n);
 		} else if (tok[0] && !(tok[3] && strstr(tok[3], "noauto"))) {
@@ -289,9 +295,11 @@ static void read_crypttab(void)
 
 			snprintf(where, sizeof(where), "/etc/crypttab:%u", n);
 			t = add_target(tok[0], tok[1], where);
-			t->explicit = 1;
-			set_key(t, tok[2]);
-			options(t, tok[3], where);
+			if (t) {
+				t->explicit = 1;
+				set_key(t, tok[2]);
+				options(t, tok[3], where);
+			}
 		}
 		free(line);
 	}
@@ -341,7 +349,8 @@ static void FAST_FUNC cmdline_word(char *key, char *val, void *ctx UNUSED_PARAM)
 			}
 		}
 		t = add_target(name, spec, source);
-		t->explicit = 2;
+		if (t)
+			t->explicit = 2;
 	}
 }
 
@@ -439,8 +448,18 @@ static int open_dev(const target_t *t, struct crypt_device **cd)
 	}
 	err = crypt_load(*cd, CRYPT_LUKS, NULL);
 	if (err < 0) {
-		oops("%s (%s): no LUKS header%s (not LUKS, or a damaged header): %s", t->dev, t->name,
-				t->header ? " in the detached header" : "", strerror(-err));
+		int alg = socket(AF_ALG, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+
+		/* libcryptsetup's kernel backend fails first when this is missing */
+		if (alg < 0)
+			oops("%s (%s): the kernel's crypto API for user space (AF_ALG) is missing: %s"
+					" (af_alg, algif_skcipher and algif_hash in the image?)",
+					t->dev, t->name, strerror(errno));
+		else
+			oops("%s (%s): no LUKS header%s (not LUKS, or a damaged header): %s", t->dev, t->name,
+					t->header ? " in the detached header" : "", strerror(-err));
+		if (alg >= 0)
+			close(alg);
 		crypt_free(*cd);
 		*cd = NULL;
 	}
@@ -465,7 +484,7 @@ static int try_key(target_t *t, const char *secret, unsigned len)
 	int err = open_dev(t, &cd);
 
 	if (err < 0)
-		return -ENODEV;
+		return -ENODEV;		/* said */
 	if (G.root[0]) {
 		/* test mode: the key is checked, nothing is activated */
 		err = crypt_activate_by_passphrase(cd, NULL, t->keyslot, secret, len, flags_of(t));
@@ -520,10 +539,13 @@ static int key_from_device(target_t *t)
 static int key_from_script(target_t *t, int tried)
 {
 	int pfd[2], status, err = 0;
-	char *argv[3], env[5][PATH_MAX];
+	char *argv[3], env[5][PATH_MAX], path[PATH_MAX];
 	pid_t pid;
 	ssize_t n;
 
+	/* a bare name is one of Debian's, as cryptsetup-initramfs has it */
+	snprintf(path, sizeof(path), "%s%s%s", G.root,
+			t->keyscript[0] == '/' ? "" : "/lib/cryptsetup/scripts/", t->keyscript);
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return -errno;
 	pid = fork();
@@ -538,7 +560,8 @@ static int key_from_script(target_t *t, int tried)
 		argv[0] = t->keyscript;
 		argv[1] = t->key ? t->key : (char *)"none";
 		argv[2] = NULL;
-		execv(t->keyscript, argv);
+		execv(path, argv);
+		dprintf(STDERR_FILENO, "evcrypt: %s: %s\n", path + strlen(G.root), strerror(errno));
 		_exit(127);
 	}
 	close(pfd[1]);
@@ -684,7 +707,7 @@ static int use_key(target_t *t, const char *what)
 	explicit_bzero(G.secret, SECRET_MAX);
 	if (err == 0)
 		unlocked(t);
-	else
+	else if (err != -ENODEV)
 		oops("%s (%s): %s does not unlock it: %s", t->dev, t->name, what,
 				err == -EPERM ? "wrong key" : strerror(-err));
 	return err;
@@ -693,6 +716,7 @@ static int use_key(target_t *t, const char *what)
 /* Unlock T with what needs no typing, else ask. */
 static void unlock(target_t *t)
 {
+	struct crypt_device *cd;
 	char path[PATH_MAX];
 	int err, tries;
 
@@ -728,6 +752,10 @@ static void unlock(target_t *t)
 		t->state = T_FAILED;
 		return;
 	}
+	/* a header that does not load is said now, not after a passphrase */
+	if (open_dev(t, &cd) < 0)
+		return;
+	crypt_free(cd);
 	/* many disks, one passphrase: the one that worked, first */
 	if (G.cached_len && try_key(t, G.cached, G.cached_len) == 0) {
 		say("%s: the passphrase given before unlocked it too", t->dev);
@@ -795,8 +823,8 @@ static void device(char **ev)
 		char name[64], spec[64];
 		snprintf(name, sizeof(name), "luks-%s", uuid);
 		snprintf(spec, sizeof(spec), "UUID=%s", uuid);
-		if (!find_name(name)) {
-			t = add_target(name, spec, G.luks_uuid_given ? "rd.auto" : "any LUKS device (no crypttab, no rd.luks.*)");
+		if (!find_name(name) && (t = add_target(name, spec, G.luks_uuid_given ? "rd.auto"
+				: "any LUKS device (no crypttab, no rd.luks.*)")) != NULL) {
 			t->dev = xstrdup(devname);
 			t->state = T_QUEUED;
 			t->seq = ++G.seq;
@@ -934,7 +962,14 @@ int evcrypt_main(int argc UNUSED_PARAM, char **argv)
 		target_t t;
 		unsigned o;
 
-		o = getopt32(argv + 1, "^" "k:H:S:rd" "\0" "=2", &keyfile, &header, &slot);
+		static const char longopts[] ALIGN1 =
+			"key-file\0" Required_argument "k"
+			"header\0"   Required_argument "H"
+			"key-slot\0" Required_argument "S"
+			"readonly\0" No_argument       "r"
+			"allow-discards\0" No_argument "d";
+
+		o = getopt32long(argv + 1, "^" "k:H:S:rd" "\0" "=2", longopts, &keyfile, &header, &slot);
 		argv += 1 + optind;
 		memset(&t, 0, sizeof(t));
 		G.root = "";
@@ -946,6 +981,9 @@ int evcrypt_main(int argc UNUSED_PARAM, char **argv)
 		t.discard = !!(o & (1 << 4));
 		t.tries = 3;
 		load_dm();
+		if (open_dev(&t, &cd) < 0)	/* said */
+			finish(EXIT_FAILURE);
+		crypt_free(cd);
 		if (keyfile) {
 			err = read_key_file(keyfile);
 			if (err < 0)
@@ -975,6 +1013,8 @@ int evcrypt_main(int argc UNUSED_PARAM, char **argv)
 		}
 		err = try_key(&t, G.secret, G.len);
 		wipe();
+		if (err == -ENODEV)
+			finish(EXIT_FAILURE);	/* said */
 		if (err < 0)
 			bb_error_msg_and_die("%s (%s): %s", t.dev, t.name,
 					err == -EPERM ? "the key does not unlock it" : strerror(-err));

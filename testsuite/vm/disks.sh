@@ -98,6 +98,9 @@ disk_make()	# NAME IMAGE
 	other)
 		disk_mkfs "$2" 8M "$OTHER_UUID" evdata
 		;;
+	luksbad)
+		damaged_luks "$2"
+		;;
 	*)
 		echo "disks.sh: no disk named $1" >&2
 		rm -rf "$tree"
@@ -134,6 +137,20 @@ fixture_disk()
 		return 1
 	fi
 	grep "/$2\.img\$" "$d/$1.paths"
+}
+
+# damaged_luks IMAGE: the pairsrv fixture's LUKS2 header area (16 MiB),
+# both copies of its JSON metadata overwritten: the magic and the UUID
+# stay (so the probe calls it LUKS), the checksums fail
+damaged_luks()
+{
+	src=$(fixture_disk pairsrv) || return 1
+	dd if="$src" of="$1" bs=1M count=16 status=none || return 1
+	hdr=$(od -An -t u1 -j 8 -N 8 "$1" | awk '{ n = 0; for (i = 1; i <= NF; i++) n = n * 256 + $i; print n }')
+	[ "${hdr:-0}" -ge 16384 ] || { echo "disks.sh: $src: no LUKS2 header size" >&2; return 1; }
+	for at in 4097 $((hdr + 4097)); do
+		printf 'DAMAGED' | dd of="$1" bs=1 seek="$at" conv=notrunc status=none || return 1
+	done
 }
 
 disk()	# NAME

@@ -64,7 +64,8 @@
 #include <sys/utsname.h>
 #include <termios.h>
 
-#define SECRET_MAX 1024		/* a passphrase or key, as cryptsetup's default */
+#define SECRET_MAX 1024		/* a typed passphrase, as cryptsetup's default */
+#define KEY_MAX (64 * 1024)	/* a key file or a keyscript's key (8 KiB ones are common) */
 
 enum { T_WAIT, T_QUEUED, T_KEYWAIT, T_DONE, T_FAILED };
 
@@ -99,7 +100,7 @@ struct globals {
 	struct termios saved;
 	int restore;
 	unsigned len;		/* typed so far */
-	char *secret;		/* SECRET_MAX: typed or read key */
+	char *secret;		/* KEY_MAX: typed or read key */
 	char *cached;		/* SECRET_MAX: the passphrase that worked */
 	unsigned cached_len;
 	int dm_loaded;
@@ -117,22 +118,22 @@ static void process(void);
 static void secrets_init(void)
 {
 	/* two buffers in one page of their own, locked, never in a core */
-	char *page = mmap(NULL, 2 * SECRET_MAX, PROT_READ | PROT_WRITE,
+	char *page = mmap(NULL, KEY_MAX + SECRET_MAX, PROT_READ | PROT_WRITE,
 			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (page == MAP_FAILED)
 		bb_simple_perror_msg_and_die("mmap");
-	mlock(page, 2 * SECRET_MAX);	/* best effort: RLIMIT_MEMLOCK */
-	madvise(page, 2 * SECRET_MAX, MADV_DONTDUMP);
+	mlock(page, KEY_MAX + SECRET_MAX);	/* best effort: RLIMIT_MEMLOCK */
+	madvise(page, KEY_MAX + SECRET_MAX, MADV_DONTDUMP);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	G.secret = page;
-	G.cached = page + SECRET_MAX;
+	G.cached = page + KEY_MAX;
 }
 
 static void wipe(void)
 {
 	if (G.secret) {
-		explicit_bzero(G.secret, SECRET_MAX);
+		explicit_bzero(G.secret, KEY_MAX);
 		explicit_bzero(G.cached, SECRET_MAX);
 	}
 	G.len = G.cached_len = 0;
@@ -495,20 +496,35 @@ static int try_key(target_t *t, const char *secret, unsigned len)
 	return err < 0 ? err : 0;
 }
 
+/* A key from FD into G.secret (G.len): 0, -EFBIG past KEY_MAX, -errno;
+ * on an error nothing of it stays. */
+static int read_secret(int fd)
+{
+	ssize_t n = full_read(fd, G.secret, KEY_MAX);
+	char more;
+	int err = n < 0 ? -errno : 0;
+
+	if (n == KEY_MAX && full_read(fd, &more, 1) > 0)
+		err = -EFBIG;
+	if (err < 0) {
+		explicit_bzero(G.secret, KEY_MAX);
+		return err;
+	}
+	G.len = n;
+	return 0;
+}
+
 /* The key of a key file (in the image, or read from a key device). */
 static int read_key_file(const char *path)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
+	int err;
 
 	if (fd < 0)
 		return -errno;
-	n = full_read(fd, G.secret, SECRET_MAX);
+	err = read_secret(fd);
 	close(fd);
-	if (n < 0)
-		return -errno;
-	G.len = n;
-	return 0;
+	return err;
 }
 
 static int key_from_device(target_t *t)
@@ -538,10 +554,9 @@ static int key_from_device(target_t *t)
 
 static int key_from_script(target_t *t, int tried)
 {
-	int pfd[2], status, err = 0;
+	int pfd[2], status, err;
 	char *argv[3], env[5][PATH_MAX], path[PATH_MAX];
 	pid_t pid;
-	ssize_t n;
 
 	/* a bare name is one of Debian's, as cryptsetup-initramfs has it */
 	snprintf(path, sizeof(path), "%s%s%s", G.root,
@@ -569,20 +584,19 @@ static int key_from_script(target_t *t, int tried)
 		close(pfd[0]);
 		return -errno;
 	}
-	n = full_read(pfd[0], G.secret, SECRET_MAX);
-	close(pfd[0]);
+	err = read_secret(pfd[0]);
+	close(pfd[0]);		/* a script with more to say gets SIGPIPE */
 	waitpid(pid, &status, 0);
-	if (n < 0)
-		err = -errno;
-	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+	if (err < 0) {
+		oops("%s (%s): the keyscript %s: its key: %s", t->dev, t->name, t->keyscript,
+				err == -EFBIG ? "more than 64 KiB" : strerror(-err));
+	} else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		explicit_bzero(G.secret, KEY_MAX);
 		oops("%s (%s): the keyscript %s failed (exit %d)", t->dev, t->name, t->keyscript,
 				WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 		err = -EIO;
-	} else {
-		G.len = n;
-		/* a line of text: its newline is not part of the key */
-		if (G.len && G.secret[G.len - 1] == '\n')
-			G.len--;
+	} else if (G.len && G.secret[G.len - 1] == '\n') {
+		G.len--;	/* a line of text: its newline is not part of the key */
 	}
 	return err;
 }
@@ -651,13 +665,13 @@ static void FAST_FUNC typed(ev_fd_t *w, short revents UNUSED_PARAM)
 	if (err == 0) {
 		memcpy(G.cached, G.secret, G.len);
 		G.cached_len = G.len;
-		explicit_bzero(G.secret, SECRET_MAX);
+		explicit_bzero(G.secret, KEY_MAX);
 		done_asking("ok");
 		unlocked(t);
 		process();
 		return;
 	}
-	explicit_bzero(G.secret, SECRET_MAX);
+	explicit_bzero(G.secret, KEY_MAX);
 	if (err == -EPERM && (G.left < 0 || --G.left > 0)) {
 		char left[32] = "";
 
@@ -704,7 +718,7 @@ static int use_key(target_t *t, const char *what)
 {
 	int err = try_key(t, G.secret, G.len);
 
-	explicit_bzero(G.secret, SECRET_MAX);
+	explicit_bzero(G.secret, KEY_MAX);
 	if (err == 0)
 		unlocked(t);
 	else if (err != -ENODEV)
@@ -1002,7 +1016,7 @@ int evcrypt_main(int argc UNUSED_PARAM, char **argv)
 				nuke_str(pass);
 				free(pass);
 				err = try_key(&t, G.secret, G.len);
-				explicit_bzero(G.secret, SECRET_MAX);
+				explicit_bzero(G.secret, KEY_MAX);
 				if (err == 0)
 					finish(EXIT_SUCCESS);
 				if (err != -EPERM)

@@ -162,6 +162,9 @@ int ev_coldplug(const char *sysroot,
  * modules.dep has no plain .ko for it (modprobe may know better), or the
  * -errno of the load that failed; WHAT names the file. */
 int ev_mod_load(const char *dir, const char *name, char *what, unsigned size) FAST_FUNC;
+/* NAME, a module or an alias of some ("crypto-xts"): each module it stands
+ * for, best effort (none in the image: the kernel may have it built in). */
+void ev_mod_load_soft(const char *dir, const char *name) FAST_FUNC;
 /* The body of a forked child that loads NAME: ev_mod_load(), else (or
  * with MODPROBE_ONLY) exec modprobe -b NAME.  Returns the exit status. */
 int ev_mod_child(const char *dir, const char *name, int modprobe_only) FAST_FUNC;

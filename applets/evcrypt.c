@@ -84,6 +84,7 @@ typedef struct target {
 	unsigned seq;		/* arrival order */
 	char *dev;		/* DEVNAME once seen */
 	int explicit;		/* named by crypttab or rd.luks.*: announced */
+	int cipher_loaded;	/* its cipher's modules asked for */
 } target_t;
 
 struct globals {
@@ -395,23 +396,64 @@ static void read_params(void)
 
 /* ---- the device mapper's modules ---- */
 
-static void load_dm(void)
+/* Load modules in a child, and wait: FIRST (NULL: none) as evinit would,
+ * then the names or aliases in SOFT (NUL-separated) as far as the image
+ * has them.  What the kernel would otherwise ask for itself, one
+ * /sbin/modprobe at a time (AF_ALG's user API, the cipher, its mode), is
+ * loaded here at once with finit_module(). */
+static void load_modules(const char *first, const char *soft)
 {
 	struct utsname u;
 	char dir[PATH_MAX];
 	pid_t pid;
 
-	if (G.dm_loaded++ || G.root[0])
+	if (G.root[0])
 		return;
 	uname(&u);
 	snprintf(dir, sizeof(dir), "/lib/modules/%s", u.release);
-	if (access("/dev/mapper/control", F_OK) == 0)
-		return;
 	pid = fork();
-	if (pid == 0)
-		_exit(ev_mod_child(dir, "dm_crypt", 0));
+	if (pid == 0) {
+		int rc = first ? ev_mod_child(dir, first, 0) : 0;
+		for (; *soft; soft += strlen(soft) + 1)
+			ev_mod_load_soft(dir, soft);
+		_exit(rc);
+	}
 	if (pid > 0)
 		waitpid(pid, NULL, 0);
+}
+
+static void load_dm(void)
+{
+	if (G.dm_loaded++)
+		return;
+	load_modules(access("/dev/mapper/control", F_OK) == 0 ? NULL : "dm_crypt",
+			"algif_skcipher\0" "algif_hash\0");
+}
+
+/* The cipher of the header CD loaded: "aes", "xts-plain64" or
+ * "cbc-essiv:sha256" ask for crypto-aes, crypto-xts (crypto-cbc,
+ * crypto-essiv, crypto-sha256). */
+static void load_cipher(struct crypt_device *cd)
+{
+	const char *cipher = crypt_get_cipher(cd), *mode = crypt_get_cipher_mode(cd);
+	char names[256], *p = names, *end = names + sizeof(names);
+	const char *iv;
+
+	if (!cipher || !mode)
+		return;
+	p += snprintf(p, end - p, "crypto-%s", cipher) + 1;
+	if (p < end)
+		p += snprintf(p, end - p, "crypto-%.*s", (int)strcspn(mode, "-"), mode) + 1;
+	iv = strchr(mode, '-');
+	if (iv && (iv = strchr(iv, ':')) != NULL && p < end) {	/* essiv:sha256 */
+		p += snprintf(p, end - p, "crypto-essiv") + 1;
+		if (p < end)
+			p += snprintf(p, end - p, "crypto-%s", iv + 1) + 1;
+	}
+	if (p >= end)
+		return;
+	*p = '\0';
+	load_modules(NULL, names);
 }
 
 /* ---- unlocking ---- */
@@ -430,7 +472,7 @@ static uint32_t flags_of(const target_t *t)
 }
 
 /* Open T's device: 0, or -errno with the cause said. */
-static int open_dev(const target_t *t, struct crypt_device **cd)
+static int open_dev(target_t *t, struct crypt_device **cd)
 {
 	char dev[PATH_MAX], hdr[PATH_MAX];
 	int err;
@@ -463,6 +505,9 @@ static int open_dev(const target_t *t, struct crypt_device **cd)
 			close(alg);
 		crypt_free(*cd);
 		*cd = NULL;
+	} else if (!t->cipher_loaded) {
+		t->cipher_loaded = 1;
+		load_cipher(*cd);
 	}
 	return err;
 }

@@ -188,6 +188,18 @@ int FAST_FUNC ev_mod_load(const char *dir, const char *name, char *what, unsigne
 	return load(&ix, name, 0, what, size);
 }
 
+void FAST_FUNC ev_mod_load_soft(const char *dir, const char *name)
+{
+	struct index ix;
+
+	ix.dir = dir;
+	ix.dep = slurp(dir, "modules.dep");
+	ix.softdep = slurp(dir, "modules.softdep");
+	ix.alias = slurp(dir, "modules.alias");
+	if (ix.dep)
+		load_soft(&ix, name, 0);
+}
+
 int FAST_FUNC ev_mod_child(const char *dir, const char *name, int modprobe_only)
 {
 	char *argv[] = { (char *)"modprobe", (char *)"-b", (char *)name, NULL };

@@ -73,6 +73,7 @@
 #include <mntent.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
+#include <sys/resource.h>
 #include <sys/utsname.h>
 
 enum {
@@ -144,11 +145,12 @@ static void NORETURN fail(want_t *w, const char *reason, const char *hint)
 
 	if (ev_client_connected() && G.mountall) {
 		/* evinit says it on the console, with the devices it saw */
-		ev_client_quiet(1);
-		say("error: %s", reason);
 		char *r = xasprintf("REASON=%s", reason);
 		char *wanted = xasprintf("WANTED=%s%s (%s)", w->from, w->spec, w->dir);
 		char *h = xasprintf("HINT=%s", hint);
+
+		ev_client_quiet(1);
+		say("error: %s", reason);
 		emit("rescue", r, wanted, h, "JOB=mountall", NULL);
 	} else {
 		oops("%s", reason);
@@ -468,6 +470,14 @@ static int load_module(void *arg)
 	return ev_mod_child(moddir(), arg, 0);
 }
 
+/* The same at a low priority: what the devices need (evinit's modules by
+ * alias) goes first on a small CPU; the mount raises it when it waits. */
+static int preload_module(void *arg)
+{
+	setpriority(PRIO_PROCESS, 0, 10);
+	return ev_mod_child(moddir(), arg, 0);
+}
+
 /* The driver loaded while the device was awaited. */
 static void FAST_FUNC preloaded(ev_child_t *c, int status)
 {
@@ -487,7 +497,7 @@ static void preload(const char *type)
 		return;
 	argv[1] = fs_module(type);
 	G.preload.cb = preloaded;
-	pid = ev_fork(&G.preload, load_module, argv[1]);
+	pid = ev_fork(&G.preload, preload_module, argv[1]);
 	if (pid > 0) {
 		G.preloading = 1;
 		G.preload_type = type;
@@ -617,6 +627,7 @@ static void step(want_t *w)
 			G.step = STEP_FSCK;
 		} else if (G.preloading && strcmp(G.preload_type, w->fstype) == 0) {
 			G.busy = w;	/* preloaded() goes on */
+			setpriority(PRIO_PROCESS, G.preload.pid, 0);
 			return;
 		} else if ((mod = fs_module(w->fstype)) == NULL) {
 			snprintf(reason, sizeof(reason), "%s: no driver for filesystem %s: module %s is neither"

@@ -51,7 +51,7 @@
 //usage:     "\n	-r,--readonly	Read-only mapping"
 //usage:     "\n	-d,--allow-discards	Allow discards"
 //usage:     "\n	close	Remove mapping NAME"
-//usage:     "\n	status	The LUKS mappings"
+//usage:     "\n	status	The LUKS mappings: name, device, type, what it is on"
 //usage:     "\n	isluks	Print DEVICE's LUKS version and UUID; fail if not LUKS"
 
 #include "libbb.h"
@@ -956,8 +956,8 @@ static int daemon_main(void)
 
 static int status_main(void)
 {
-	DIR *d = opendir("/sys/block");
-	struct dirent *e;
+	DIR *d = opendir("/sys/block"), *s;
+	struct dirent *e, *f;
 	char path[PATH_MAX], name[128], uuid[160];
 
 	while (d && (e = readdir(d)) != NULL) {
@@ -975,7 +975,19 @@ static int status_main(void)
 		*strchrnul(name, '\n') = '\0';
 		*strchrnul(uuid, '\n') = '\0';
 		/* CRYPT-LUKS2-<uuid without dashes>-NAME */
-		printf("%s /dev/%s %.5s\n", name, e->d_name, uuid + 6);
+		printf("%s /dev/%s %.5s", name, e->d_name, uuid + 6);
+		/* what it is on: its one slave */
+		snprintf(path, sizeof(path), "/sys/block/%s/slaves", e->d_name);
+		s = opendir(path);
+		while (s && (f = readdir(s)) != NULL) {
+			if (f->d_name[0] != '.') {
+				printf(" on /dev/%s", f->d_name);
+				break;
+			}
+		}
+		if (s)
+			closedir(s);
+		putchar('\n');
 	}
 	if (d)
 		closedir(d);

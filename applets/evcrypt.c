@@ -851,7 +851,7 @@ static void device(char **ev)
 	const char *type = ev_event_get(ev, "ID_FS_TYPE");
 	const char *uuid = ev_event_get(ev, "ID_FS_UUID");
 	target_t *t;
-	int found = 0;
+	int found = 0, keydev = 0;
 
 	/* a key device someone waits for */
 	for (t = G.targets; t; t = t->next) {
@@ -861,11 +861,15 @@ static void device(char **ev)
 			if (t->state == T_KEYWAIT) {
 				t->state = T_QUEUED;
 				t->seq = ++G.seq;
+				keydev = 1;
 			}
 		}
 	}
-	if (!type || strcmp(type, "crypto_LUKS") != 0 || !devname)
+	if (!type || strcmp(type, "crypto_LUKS") != 0 || !devname) {
+		if (keydev)
+			process();
 		return;
+	}
 	for (t = G.targets; t; t = t->next) {
 		if (!ev_spec_match(&t->sp, ev, G.root))
 			continue;

@@ -33,6 +33,7 @@ GPT_PARTUUID=5e1f0000-e7b0-4c5a-9d1e-00000000b001
 GPT_PARTLABEL=evpart
 GPT_FS_UUID=5e1f0000-e7b0-4c5a-9d1e-00000000b101
 OTHER_UUID=5e1f0000-e7b0-4c5a-9d1e-00000000c001
+KEYDISK_UUID=5e1f0000-e7b0-4c5a-9d1e-00000000d001	# ext4, /keys/root.key
 # the fixtures' (testsuite/vm/fixtures/*.recipe)
 LUKS_PASS=evbox-test
 LUKS2_UUID=5e1f0100-e7b0-4c5a-9d1e-000000000001
@@ -100,6 +101,12 @@ disk_make()	# NAME IMAGE
 		;;
 	luksbad)
 		damaged_luks "$2"
+		;;
+	keydisk)
+		# the fixtures' passphrase as a key file (no newline)
+		mkdir -p "$tree/keys"
+		printf '%s' "$LUKS_PASS" > "$tree/keys/root.key"
+		disk_mkfs "$2" 8M "$KEYDISK_UUID" evkeys "$tree"
 		;;
 	*)
 		echo "disks.sh: no disk named $1" >&2

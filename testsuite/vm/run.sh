@@ -42,6 +42,7 @@ cmdline() { [ "$phase" != boot ] || append=$1; }
 fstab()   { [ "$phase" != boot ] || target_line etc/fstab "$1"; }
 crypttab(){ [ "$phase" != boot ] || target_line etc/crypttab "$1"; }
 keyfile() { [ "$phase" != boot ] || { mkdir -p "$dir/target/${1%/*}"; printf '%s' "$2" > "$dir/target/$1"; }; }
+program() { [ "$phase" != boot ] || { keyfile "$1" "$2"; chmod 755 "$dir/target/$1"; }; }
 modules() { [ "$phase" != boot ] || extra_modules="$extra_modules $*"; }
 target_line() { mkdir -p "$dir/target/etc"; printf '%s\n' "$2" >> "$dir/target/$1"; }
 deadline(){ [ "$phase" != boot ] || secs=$1; }

@@ -851,7 +851,7 @@ static void device(char **ev)
 	const char *type = ev_event_get(ev, "ID_FS_TYPE");
 	const char *uuid = ev_event_get(ev, "ID_FS_UUID");
 	target_t *t;
-	int found = 0, keydev = 0;
+	int found = 0, keydev = 0, luks;
 
 	/* a key device someone waits for */
 	for (t = G.targets; t; t = t->next) {
@@ -865,13 +865,10 @@ static void device(char **ev)
 			}
 		}
 	}
-	if (!type || strcmp(type, "crypto_LUKS") != 0 || !devname) {
-		if (keydev)
-			process();
-		return;
-	}
-	for (t = G.targets; t; t = t->next) {
-		if (!ev_spec_match(&t->sp, ev, G.root))
+	luks = type && strcmp(type, "crypto_LUKS") == 0;
+	for (t = G.targets; devname && t; t = t->next) {
+		/* a device whose header is apart (header=) shows no LUKS */
+		if ((!luks && !t->header) || !ev_spec_match(&t->sp, ev, G.root))
 			continue;
 		found = 1;
 		if (t->state != T_WAIT)
@@ -881,6 +878,11 @@ static void device(char **ev)
 		t->seq = ++G.seq;
 		if (t->state == T_KEYWAIT)
 			say("%s (%s) waits for its key device %s", t->dev, t->name, t->keydev_spec);
+	}
+	if (!luks || !devname) {
+		if (keydev || found)
+			process();
+		return;
 	}
 	if (!found && G.any && uuid) {
 		char name[64], spec[64];

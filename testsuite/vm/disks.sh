@@ -37,6 +37,7 @@ KEYDISK_UUID=5e1f0000-e7b0-4c5a-9d1e-00000000d001	# ext4, /keys/root.key
 # the fixtures' (testsuite/vm/fixtures/*.recipe)
 LUKS_PASS=evbox-test
 LUKS2_UUID=5e1f0100-e7b0-4c5a-9d1e-000000000001
+HDR_FS=5e1f0900-e7b0-4c5a-9d1e-000000000002	# luks2-header-ext4
 LUKS2_FS=5e1f0100-e7b0-4c5a-9d1e-000000000002
 LUKS1_UUID=5e1f0200-e7b0-4c5a-9d1e-000000000001
 LUKS1_FS=5e1f0200-e7b0-4c5a-9d1e-000000000002
@@ -128,6 +129,8 @@ fixture_disk()
 	argon2id) set -- luks2-argon2id-ext4 root "$ARGON_FS" ;;
 	pair)     set -- luks2-pair-ext4 root "$PAIR_FS" ;;
 	pairsrv)  set -- luks2-pair-ext4 srv "$PAIR_FS" ;;
+	hdrdata)  set -- luks2-header-ext4 root "$HDR_FS" ;;
+	hdrfile)  set -- luks2-header-ext4 hdr "$HDR_FS" ;;
 	*) return 2 ;;
 	esac
 	d=$build/vm/disks
@@ -163,7 +166,7 @@ damaged_luks()
 disk()	# NAME
 {
 	case $1 in
-	luks2|luks1|argon2id|pair|pairsrv) fixture_disk "$1"; return ;;
+	luks2|luks1|argon2id|pair|pairsrv|hdrdata|hdrfile) fixture_disk "$1"; return ;;
 	esac
 	d=$build/vm/disks
 	h=$(vm_hash "$top/testsuite/vm/disks.sh" "$top/testsuite/vm/root/init" "$bb")

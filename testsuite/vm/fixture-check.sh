@@ -139,6 +139,15 @@ check "raid1-luks2-lvm-ext4: md member of evbox:stack, LUKS2 on the array" sh -c
 	"grep -q 'Name : evbox:stack' '$work/examine' &&
 	 blkid -p -O $((${off:-0} * 512)) '$img' | grep -q 'UUID=\"5e1f0700-e7b0-4c5a-9d1e-000000000003\".*TYPE=\"crypto_LUKS\"'"
 
+build_fixture img luks2-header-ext4
+hdr=${img%/root.img}/hdr.img
+check "luks2-header-ext4: the header disk is LUKS2 with the fixed UUID" sh -c \
+	"blkid -p '$hdr' | grep -q 'UUID=\"5e1f0900-e7b0-4c5a-9d1e-000000000001\".*TYPE=\"crypto_LUKS\"'"
+check "luks2-header-ext4: the data disk shows no signature" sh -c \
+	"! blkid -p '$img' | grep -q 'TYPE='"
+check "luks2-header-ext4: the passphrase opens the header's keyslot" sh -c \
+	"printf evbox-test | cryptsetup open --test-passphrase --header '$hdr' --key-file - '$img'"
+
 # ---- a recipe's input, and a failing recipe -------------------------------
 mkdir -p "$work/recipes" "$work/tree/etc"
 echo "evbox fixture input" > "$work/tree/etc/hello"

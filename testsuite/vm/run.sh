@@ -42,6 +42,8 @@ cmdline() { [ "$phase" != boot ] || append=$1; }
 fstab()   { [ "$phase" != boot ] || target_line etc/fstab "$1"; }
 crypttab(){ [ "$phase" != boot ] || target_line etc/crypttab "$1"; }
 keyfile() { [ "$phase" != boot ] || { mkdir -p "$dir/target/${1%/*}"; printf '%s' "$2" > "$dir/target/$1"; }; }
+# diskfile PATH DISK: the image of a disk as a file of the target root
+diskfile() { [ "$phase" != boot ] || { mkdir -p "$dir/target/${1%/*}"; p=$(disk "$2") && cp "$p" "$dir/target/$1" || cannot="no disk $2"; }; }
 program() { [ "$phase" != boot ] || { keyfile "$1" "$2"; chmod 755 "$dir/target/$1"; }; }
 modules() { [ "$phase" != boot ] || extra_modules="$extra_modules $*"; }
 target_line() { mkdir -p "$dir/target/etc"; printf '%s\n' "$2" >> "$dir/target/$1"; }

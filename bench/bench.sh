@@ -201,18 +201,37 @@ make_host()	# SOURCE PATH: a hard-link copy of SOURCE at PATH, which must not ex
 	$SUDO cp -al "$1" "$2" 2>/dev/null || $SUDO cp -a "$1" "$2"
 }
 
-# The image is kept while the kernel, initramfs-tools and the host's
-# /etc/initramfs-tools are the same (BENCH_REBUILD=1: make it again).
-itools_image()	# OUT
+# restore_crypttab: put the host's /etc/crypttab back as it was (the LUKS
+# image adds a line to it while mkinitramfs runs)
+crypttab_saved=''
+restore_crypttab()
 {
-	key="$version $(dpkg-query -W -f='${Version} ' initramfs-tools-core cryptsetup-initramfs 2>/dev/null) $(cd /etc/initramfs-tools && find . -type f | LC_ALL=C sort | xargs cat | md5sum)"
-	if [ -z "${BENCH_REBUILD:-}" ] && [ -s "$1" ] && [ -s "$1.key" ] &&
-	   [ "$(sed -n 1p "$1.key")" = "$key" ]; then
-		itools_mode=$(sed -n 2p "$1.key")
-		say "initramfs-tools image unchanged (MODULES=$itools_mode)"
+	[ -n "$crypttab_saved" ] || return 0
+	if [ -f "$crypttab_saved" ]; then
+		$SUDO cp -p "$crypttab_saved" /etc/crypttab
+	else
+		$SUDO rm -f /etc/crypttab
+	fi
+	crypttab_saved=''
+}
+
+# itools_make OUT NAME "MODES" CRYPTTAB-LINE MODULE-ERE: an initramfs-tools
+# image, the first of MODES (dep, most) whose image holds every module the
+# ERE's alternatives name (and, with a crypttab line, cryptsetup's
+# crypttab); sets built_mode.  The image is kept while the kernel,
+# initramfs-tools, the line and the host's /etc/initramfs-tools are the
+# same (BENCH_REBUILD=1: make it again).
+itools_make()
+{
+	out=$1 name=$2 modes=$3 line=$4 re=$5
+	key="$version $(dpkg-query -W -f='${Version} ' initramfs-tools-core cryptsetup-initramfs 2>/dev/null) $line $(cd /etc/initramfs-tools && find . -type f | LC_ALL=C sort | xargs cat | md5sum)"
+	if [ -z "${BENCH_REBUILD:-}" ] && [ -s "$out" ] && [ -s "$out.key" ] &&
+	   [ "$(sed -n 1p "$out.key")" = "$key" ]; then
+		built_mode=$(sed -n 2p "$out.key")
+		say "$name: initramfs-tools image unchanged (MODULES=$built_mode)"
 		return 0
 	fi
-	rm -f "$1" "$1.key"
+	rm -f "$out" "$out.key"
 	mods=$work/itools-modroot
 	if [ ! -s "$mods/lib/modules/$version/modules.dep" ]; then
 		rm -rf "$mods"
@@ -221,37 +240,50 @@ itools_image()	# OUT
 			cp -a "$moddir" "$mods/lib/modules/$version"
 		depmod -b "$mods" "$version"
 	fi
-	conf=$work/itools-conf
+	conf=$work/$name-conf
 	rm -rf "$conf"
 	cp -a /etc/initramfs-tools "$conf"
 	echo "RESUME=none" > "$conf/conf.d/resume"
 
-	trap unmake_host EXIT INT TERM
+	trap 'restore_crypttab; unmake_host' EXIT INT TERM
+	if [ -n "$line" ]; then
+		# cryptsetup-initramfs's hook reads the host's crypttab
+		crypttab_saved=$work/crypttab.absent
+		rm -f "$crypttab_saved"
+		if [ -e /etc/crypttab ]; then
+			crypttab_saved=$work/crypttab.saved
+			cp -p /etc/crypttab "$crypttab_saved"
+		fi
+		printf '%s\n' "$line" | $SUDO tee -a /etc/crypttab > /dev/null
+	fi
 	make_host "$mods/lib/modules/$version" "/lib/modules/$version"
 	make_host "$build/kernel/boot/config-$version" "/boot/config-$version"
-	itools_mode=''
-	for mode in dep most; do
+	want=$(echo "$re" | awk -F'[|]' '{ print NF }')
+	built_mode=''
+	for mode in $modes; do
 		sed -i "s/^MODULES=.*/MODULES=$mode/" "$conf/initramfs.conf"
-		rm -f "$1"
-		say "mkinitramfs MODULES=$mode"
-		if ! mkinitramfs -d "$conf" -o "$1" "$version" > "$work/itools-$mode.log" 2>&1; then
-			say "initramfs-tools MODULES=$mode failed (see $work/itools-$mode.log)"
+		rm -f "$out"
+		say "$name: mkinitramfs MODULES=$mode"
+		if ! mkinitramfs -d "$conf" -o "$out" "$version" > "$work/$name-$mode.log" 2>&1; then
+			say "$name: initramfs-tools MODULES=$mode failed (see $work/$name-$mode.log)"
 			continue
 		fi
 		# dep looks at this host's root device, not the VM's: keep its
 		# image only if it holds what the bench disk needs
-		have=$(lsinitramfs "$1" | sed -n 's,.*/\(virtio_blk\|virtio_pci\|ext4\)\.ko$,\1,p' |
-			sort -u | wc -l)
-		if [ "$have" = 3 ]; then
-			itools_mode=$mode
+		lsinitramfs "$out" > "$work/$name.list"
+		have=$(sed -En "s,.*/($re)\.ko\$,\1,p" "$work/$name.list" | sort -u | wc -l)
+		if [ "$have" = "$want" ] &&
+		   { [ -z "$line" ] || grep -q 'cryptroot/crypttab$' "$work/$name.list"; }; then
+			built_mode=$mode
 			break
 		fi
-		say "initramfs-tools MODULES=$mode: no virtio_blk, virtio_pci and ext4 in its image"
+		say "$name: initramfs-tools MODULES=$mode: its image lacks one of $re${line:+ or the crypttab}"
 	done
+	restore_crypttab
 	unmake_host
 	trap - EXIT INT TERM
-	[ -n "$itools_mode" ] || die "initramfs-tools made no usable image"
-	printf '%s\n%s\n' "$key" "$itools_mode" > "$1.key"
+	[ -n "$built_mode" ] || die "$name: initramfs-tools made no usable image"
+	printf '%s\n%s\n' "$key" "$built_mode" > "$out.key"
 }
 
 # ---- sizes --------------------------------------------------------------------
@@ -330,7 +362,8 @@ evbox_image "$work/evbox.img"
 say "making the floor image"
 floor_image "$work/floor.img"
 say "making the initramfs-tools image"
-itools_image "$work/itools.img"
+itools_make "$work/itools.img" itools "dep most" "" "virtio_blk|virtio_pci|ext4"
+itools_mode=$built_mode
 
 {
 	echo "# evbox bench $(date -u +%Y-%m-%dT%H:%MZ), kernel $version, QEMU TCG"
@@ -441,77 +474,6 @@ luks_uuid=5e1f0100-e7b0-4c5a-9d1e-000000000001
 luks_fs=5e1f0100-e7b0-4c5a-9d1e-000000000002
 luks_pass=evbox-test
 
-crypttab_saved=''
-restore_crypttab()
-{
-	[ -n "$crypttab_saved" ] || return 0
-	if [ -f "$crypttab_saved" ]; then
-		$SUDO cp -p "$crypttab_saved" /etc/crypttab
-	else
-		$SUDO rm -f /etc/crypttab
-	fi
-	crypttab_saved=''
-}
-
-itools_luks_image()	# OUT
-{
-	line="cryptroot UUID=$luks_uuid none luks,initramfs"
-	key="$version $(dpkg-query -W -f='${Version} ' initramfs-tools-core cryptsetup-initramfs) $line $(cd /etc/initramfs-tools && find . -type f | LC_ALL=C sort | xargs cat | md5sum)"
-	if [ -z "${BENCH_REBUILD:-}" ] && [ -s "$1" ] && [ -s "$1.key" ] &&
-	   [ "$(sed -n 1p "$1.key")" = "$key" ]; then
-		itools_luks_mode=$(sed -n 2p "$1.key")
-		say "initramfs-tools LUKS image unchanged (MODULES=$itools_luks_mode)"
-		return 0
-	fi
-	rm -f "$1" "$1.key"
-	mods=$work/itools-modroot
-	if [ ! -s "$mods/lib/modules/$version/modules.dep" ]; then
-		rm -rf "$mods"
-		mkdir -p "$mods/lib/modules"
-		cp -al "$moddir" "$mods/lib/modules/$version" 2>/dev/null ||
-			cp -a "$moddir" "$mods/lib/modules/$version"
-		depmod -b "$mods" "$version"
-	fi
-	conf=$work/itools-luks-conf
-	rm -rf "$conf"
-	cp -a /etc/initramfs-tools "$conf"
-	echo "RESUME=none" > "$conf/conf.d/resume"
-	trap 'restore_crypttab; unmake_host' EXIT INT TERM
-	if [ -e /etc/crypttab ]; then
-		crypttab_saved=$work/crypttab.saved
-		cp -p /etc/crypttab "$crypttab_saved"
-	else
-		crypttab_saved=$work/crypttab.absent
-		rm -f "$crypttab_saved"
-	fi
-	printf '%s\n' "$line" | $SUDO tee -a /etc/crypttab > /dev/null
-	make_host "$work/itools-modroot/lib/modules/$version" "/lib/modules/$version"
-	make_host "$build/kernel/boot/config-$version" "/boot/config-$version"
-	itools_luks_mode=''
-	for mode in $itools_mode most; do
-		sed -i "s/^MODULES=.*/MODULES=$mode/" "$conf/initramfs.conf"
-		rm -f "$1"
-		say "mkinitramfs (cryptsetup-initramfs) MODULES=$mode"
-		if ! mkinitramfs -d "$conf" -o "$1" "$version" > "$work/itools-luks-$mode.log" 2>&1; then
-			say "initramfs-tools LUKS MODULES=$mode failed (see $work/itools-luks-$mode.log)"
-			continue
-		fi
-		lsinitramfs "$1" > "$work/itools-luks.list"
-		have=$(sed -n 's,.*/\(virtio_blk\|virtio_pci\|ext4\|dm-crypt\|xts\|algif_skcipher\)\.ko$,\1,p' \
-			"$work/itools-luks.list" | sort -u | wc -l)
-		if [ "$have" = 6 ] && grep -q 'cryptroot/crypttab$' "$work/itools-luks.list"; then
-			itools_luks_mode=$mode
-			break
-		fi
-		say "initramfs-tools LUKS MODULES=$mode: its image lacks a driver or the crypttab"
-	done
-	restore_crypttab
-	unmake_host
-	trap - EXIT INT TERM
-	[ -n "$itools_luks_mode" ] || die "initramfs-tools made no usable LUKS image"
-	printf '%s\n%s\n' "$key" "$itools_luks_mode" > "$1.key"
-}
-
 luks_boot()	# NAME ROUND PROMPT -> a line in $work/results-luks.txt
 {
 	d=$work/luks/$1-$2
@@ -601,7 +563,10 @@ if [ "${BENCH_LUKS:-1}" != 0 ]; then
 	make_image "$work/evbox-luks.img" "$work/luks-target" > "$work/evbox-luks.log" 2>&1 ||
 		{ cat "$work/evbox-luks.log" >&2; die "cannot make the evbox LUKS image"; }
 	say "making the initramfs-tools LUKS image"
-	itools_luks_image "$work/itools-luks.img"
+	itools_make "$work/itools-luks.img" itools-luks "$itools_mode most" \
+		"cryptroot UUID=$luks_uuid none luks,initramfs" \
+		"virtio_blk|virtio_pci|ext4|dm-crypt|xts|algif_skcipher"
+	itools_luks_mode=$built_mode
 	cc -O2 -Wall -o "$build/vm/vmconsole" "$top/testsuite/vm/vmconsole.c" ||
 		die "cannot build testsuite/vm/vmconsole.c"
 	{

@@ -41,7 +41,7 @@ setup:
 # What a build reads besides BusyBox's pristine tree (whose version is in
 # the deps stamps): when none changed, BusyBox's make (seconds of checking)
 # is not even asked.
-INPUTS = $(wildcard applets/* Config.in scripts/*.sh scripts/kconfig/* $(BUILD)/stamps/*)
+INPUTS = $(wildcard applets/*.[ch] applets/*.src applets/evinit/* lib/* toollib/* Config.in scripts/*.sh scripts/kconfig/* $(BUILD)/stamps/*)
 
 $(BUILD)/busybox: $(KCONFIG_CONFIG) $(INPUTS)
 	+@scripts/build.sh $(BUILD) $(TOP) $(KCONFIG_CONFIG) $(BUILD)/obj $@

@@ -55,8 +55,14 @@
 //usage:     "\n	isluks	Print DEVICE's LUKS version and UUID; fail if not LUKS"
 
 #include "libbb.h"
-#include "evcore.h"
-#include "evinit.h"
+#include "../lib/evloop.h"
+#include "../lib/evbus.h"
+#include "../lib/evmod.h"
+#include "../lib/evspec.h"
+#include "../lib/evpath.h"
+#include "../lib/evcmdline.h"
+#include "../lib/evnames.h"
+#include "../toollib/evclient.h"
 #include <libcryptsetup.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
@@ -88,7 +94,6 @@ typedef struct target {
 } target_t;
 
 struct globals {
-	const char *root;	/* "" or evinit's test tree */
 	target_t *targets;
 	int any;		/* rd.auto: any LUKS device */
 	int luks_uuid_given;	/* rd.luks.uuid= / rd.luks.name= */
@@ -268,7 +273,7 @@ static void read_crypttab(void)
 	FILE *f;
 	unsigned n = 0;
 
-	snprintf(path, sizeof(path), "%s/etc/crypttab", G.root);
+	snprintf(path, sizeof(path), "%s/etc/crypttab", ev_root);
 	f = fopen(path, "r");
 	if (!f)
 		return;
@@ -358,22 +363,17 @@ static void FAST_FUNC cmdline_word(char *key, char *val, void *ctx UNUSED_PARAM)
 
 static void read_params(void)
 {
-	char path[PATH_MAX];
-	char *image, *kernel, *all;
+	char *all = ev_cmdline_read();
 	target_t *t, **pp;
 	int crypttab;
 
-	snprintf(path, sizeof(path), "%s/etc/evinit/cmdline", G.root);
-	image = xmalloc_open_read_close(path, NULL);
-	snprintf(path, sizeof(path), "%s/proc/cmdline", G.root);
-	kernel = xmalloc_open_read_close(path, NULL);
-	all = xasprintf("%s %s", image ? image : "", kernel ? kernel : "");
-	ev_cmdline_parse(xstrdup(all));
+	if (!all)
+		bb_die_memory_exhausted();
+	ev_cmdline_parse(xstrdup(all));	/* kept: ev_cmdline points into it */
 	read_crypttab();
 	crypttab = G.targets != NULL;
 	ev_cmdline_words(all, cmdline_word, NULL);
-	free(image);
-	free(kernel);
+	free(all);
 	/* rd.luks.uuid= names the ones to unlock: crypttab's others wait */
 	if (G.luks_uuid_given) {
 		for (pp = &G.targets; (t = *pp) != NULL; ) {
@@ -407,7 +407,7 @@ static void load_modules(const char *first, const char *soft)
 	char dir[PATH_MAX];
 	pid_t pid;
 
-	if (G.root[0])
+	if (ev_testing())
 		return;
 	uname(&u);
 	snprintf(dir, sizeof(dir), "/lib/modules/%s", u.release);
@@ -477,9 +477,9 @@ static int open_dev(target_t *t, struct crypt_device **cd)
 	char dev[PATH_MAX], hdr[PATH_MAX];
 	int err;
 
-	snprintf(dev, sizeof(dev), "%s%s", G.root, t->dev);
+	snprintf(dev, sizeof(dev), "%s%s", ev_root, t->dev);
 	if (t->header) {
-		snprintf(hdr, sizeof(hdr), "%s%s", G.root, t->header);
+		snprintf(hdr, sizeof(hdr), "%s%s", ev_root, t->header);
 		err = crypt_init_data_device(cd, hdr, dev);
 	} else {
 		err = crypt_init(cd, dev);
@@ -520,7 +520,7 @@ static void unlocked(target_t *t)
 	say("unlocked %s as /dev/mapper/%s", t->dev, t->name);
 	snprintf(kv[0], sizeof(kv[0]), "NAME=%s", t->name);
 	snprintf(kv[1], sizeof(kv[1]), "DEVNAME=%s", t->dev);
-	ev_client_emit("crypt-unlocked", kv[0], kv[1], NULL);
+	ev_client_emit(EV_CRYPT_UNLOCKED, kv[0], kv[1], NULL);
 }
 
 /* Try SECRET[LEN] on T: 0 unlocked, -EPERM wrong, another -errno. */
@@ -531,7 +531,7 @@ static int try_key(target_t *t, const char *secret, unsigned len)
 
 	if (err < 0)
 		return -ENODEV;		/* said */
-	if (G.root[0]) {
+	if (ev_testing()) {
 		/* test mode: the key is checked, nothing is activated */
 		err = crypt_activate_by_passphrase(cd, NULL, t->keyslot, secret, len, flags_of(t));
 	} else {
@@ -577,20 +577,20 @@ static int key_from_device(target_t *t)
 	char mnt[PATH_MAX], file[PATH_MAX * 2];
 	int err;
 
-	snprintf(mnt, sizeof(mnt), "%s/run/evcrypt/keydev", G.root);
+	snprintf(mnt, sizeof(mnt), "%s/run/evcrypt/keydev", ev_root);
 	bb_make_directory(mnt, 0700, FILEUTILS_RECUR);
-	if (!G.root[0] && mount(t->keydev_name, mnt, t->keydev_type, MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0) {
+	if (!ev_testing() && mount(t->keydev_name, mnt, t->keydev_type, MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0) {
 		err = -errno;
 		oops("%s (%s): cannot mount the key device %s (%s): %s", t->dev, t->name,
 				t->keydev_name, t->keydev_type, strerror(errno));
 		return err;
 	}
-	if (G.root[0])	/* test mode: the key device's tree stands in the test root */
-		snprintf(file, sizeof(file), "%s%s", G.root, t->key);
+	if (ev_testing())	/* test mode: the key device's tree stands in the test root */
+		snprintf(file, sizeof(file), "%s%s", ev_root, t->key);
 	else
 		snprintf(file, sizeof(file), "%s/%s", mnt, t->key);
 	err = read_key_file(file);
-	if (!G.root[0])
+	if (!ev_testing())
 		umount2(mnt, MNT_DETACH);
 	if (err < 0)
 		oops("%s (%s): no key file %s on %s: %s", t->dev, t->name, t->key, t->keydev_name, strerror(-err));
@@ -604,7 +604,7 @@ static int key_from_script(target_t *t, int tried)
 	pid_t pid;
 
 	/* a bare name is one of Debian's, as cryptsetup-initramfs has it */
-	snprintf(path, sizeof(path), "%s%s%s", G.root,
+	snprintf(path, sizeof(path), "%s%s%s", ev_root,
 			t->keyscript[0] == '/' ? "" : "/lib/cryptsetup/scripts/", t->keyscript);
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return -errno;
@@ -621,7 +621,7 @@ static int key_from_script(target_t *t, int tried)
 		argv[1] = t->key ? t->key : (char *)"none";
 		argv[2] = NULL;
 		execv(path, argv);
-		dprintf(STDERR_FILENO, "evcrypt: %s: %s\n", path + strlen(G.root), strerror(errno));
+		dprintf(STDERR_FILENO, "evcrypt: %s: %s\n", path + strlen(ev_root), strerror(errno));
 		_exit(127);
 	}
 	close(pfd[1]);
@@ -659,7 +659,7 @@ static void done_asking(const char *result)
 	snprintf(kv[0], sizeof(kv[0]), "DEVNAME=%s", t->dev);
 	snprintf(kv[1], sizeof(kv[1]), "NAME=%s", t->name);
 	snprintf(kv[2], sizeof(kv[2]), "RESULT=%s", result);
-	ev_client_emit("passphrase-done", kv[0], kv[1], kv[2], NULL);
+	ev_client_emit(EV_PASSPHRASE_DONE, kv[0], kv[1], kv[2], NULL);
 }
 
 static void prompt_line(void)
@@ -733,7 +733,7 @@ static void FAST_FUNC typed(ev_fd_t *w, short revents UNUSED_PARAM)
 		snprintf(reason, sizeof(reason), "REASON=no passphrase unlocked %s (%s) in %d tries",
 				t->dev, t->name, t->tries);
 		oops("%s", reason + 7);
-		ev_client_emit("rescue", reason, "HINT=leave the shell (exit) to be asked again", jobkv, NULL);
+		ev_client_emit(EV_RESCUE, reason, "HINT=leave the shell (exit) to be asked again", jobkv, NULL);
 		finish(EXIT_FAILURE);
 	}
 	oops("%s (%s): cannot unlock: %s", t->dev, t->name, strerror(-err));
@@ -749,7 +749,7 @@ static void ask(target_t *t)
 	snprintf(kv[0], sizeof(kv[0]), "DEVNAME=%s", t->dev);
 	snprintf(kv[1], sizeof(kv[1]), "NAME=%s", t->name);
 	/* announced first: evmount's deadline stops before the prompt shows */
-	ev_client_emit("passphrase-prompt", kv[0], kv[1], NULL);
+	ev_client_emit(EV_PASSPHRASE_PROMPT, kv[0], kv[1], NULL);
 	prompt_line();
 	G.console.fd = STDIN_FILENO;
 	G.console.events = POLLIN;
@@ -780,7 +780,7 @@ static void unlock(target_t *t)
 	int err, tries;
 
 	say("%s is LUKS for %s (%s)", t->dev, t->name, t->source);
-	if (!G.root[0] && crypt_status(NULL, t->name) == CRYPT_ACTIVE) {
+	if (!ev_testing() && crypt_status(NULL, t->name) == CRYPT_ACTIVE) {
 		say("%s is active already", t->name);
 		unlocked(t);
 		return;
@@ -801,7 +801,7 @@ static void unlock(target_t *t)
 		if (t->keydev_spec) {
 			err = key_from_device(t);
 		} else {
-			snprintf(path, sizeof(path), "%s%s", G.root, t->key);
+			snprintf(path, sizeof(path), "%s%s", ev_root, t->key);
 			err = read_key_file(path);
 			if (err < 0)
 				oops("%s (%s): key file %s: %s", t->dev, t->name, t->key, strerror(-err));
@@ -855,7 +855,7 @@ static void device(char **ev)
 
 	/* a key device someone waits for */
 	for (t = G.targets; t; t = t->next) {
-		if (t->keydev_spec && !t->keydev_name && ev_spec_match(&t->keydev, ev, G.root)) {
+		if (t->keydev_spec && !t->keydev_name && ev_spec_match(&t->keydev, ev, ev_root)) {
 			t->keydev_name = xstrdup(devname);
 			t->keydev_type = xstrdup(type ? type : "auto");
 			if (t->state == T_KEYWAIT) {
@@ -868,7 +868,7 @@ static void device(char **ev)
 	luks = type && strcmp(type, "crypto_LUKS") == 0;
 	for (t = G.targets; devname && t; t = t->next) {
 		/* a device whose header is apart (header=) shows no LUKS */
-		if ((!luks && !t->header) || !ev_spec_match(&t->sp, ev, G.root))
+		if ((!luks && !t->header) || !ev_spec_match(&t->sp, ev, ev_root))
 			continue;
 		found = 1;
 		if (t->state != T_WAIT)
@@ -916,7 +916,7 @@ static void FAST_FUNC bus_event(char **ev)
 {
 	if (!ev) {
 		finish(EXIT_SUCCESS);	/* evinit closed the bus: the switch */
-	} else if (strcmp(ev[0], "mounted") == 0) {
+	} else if (strcmp(ev[0], EV_MOUNTED) == 0) {
 		const char *mp = ev_event_get(ev, "MOUNTPOINT");
 		if (mp && strcmp(mp, "/root") == 0) {
 			if (G.cached_len)
@@ -930,20 +930,19 @@ static void FAST_FUNC bus_event(char **ev)
 
 static int daemon_main(void)
 {
-	const char *troot = getenv("EVINIT_ROOT");
 	target_t *t;
 	char kv[2][PATH_MAX + 16];
 	sigset_t set;
 	int err;
 
-	G.root = troot && troot[0] && strcmp(troot, "/") != 0 ? troot : "";
+	ev_root_from_env();
 	read_params();
 	ev_client_quiet(ev_cmdline.quiet);
 	sigemptyset(&set);
 	err = ev_signals(&set, NULL);
 	if (err)
 		bb_error_msg_and_die("signalfd: %s", strerror(-err));
-	if (ev_client_open("block-device-added\0" "block-device-changed\0" "mounted\0", bus_event) < 0)
+	if (ev_client_open(EV_BLOCK_ADDED "\0" EV_BLOCK_CHANGED "\0" EV_MOUNTED "\0", bus_event) < 0)
 		bb_simple_error_msg_and_die("no evinit bus (alone: evcrypt open DEVICE NAME)");
 	/* what evmount should name if the root never comes */
 	for (t = G.targets; t; t = t->next) {
@@ -951,9 +950,9 @@ static int daemon_main(void)
 			continue;
 		snprintf(kv[0], sizeof(kv[0]), "NAME=%s", t->name);
 		snprintf(kv[1], sizeof(kv[1]), "WANTED=%s", t->source);
-		ev_client_emit("crypt-wanted", kv[0], kv[1], NULL);
+		ev_client_emit(EV_CRYPT_WANTED, kv[0], kv[1], NULL);
 	}
-	if (!G.root[0])
+	if (!ev_testing())
 		mkdir("/run/cryptsetup", 0700);	/* libcryptsetup's LUKS2 locks */
 	return ev_run();
 }
@@ -1049,7 +1048,6 @@ int evcrypt_main(int argc UNUSED_PARAM, char **argv)
 		o = getopt32long(argv + 1, "^" "k:H:S:rd" "\0" "=2", longopts, &keyfile, &header, &slot);
 		argv += 1 + optind;
 		memset(&t, 0, sizeof(t));
-		G.root = "";
 		t.dev = argv[0];
 		t.name = argv[1];
 		t.header = (char *)header;

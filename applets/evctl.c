@@ -35,7 +35,7 @@
 //usage:     "\n			and stopped, when each device appeared"
 
 #include "libbb.h"
-#include "evcore.h"
+#include "../lib/evbus.h"
 
 enum {
 	OPT_s = 1 << 0,

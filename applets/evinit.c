@@ -19,6 +19,29 @@
 //config:	devices from the kernel's uevents (coldplug and hotplug), serves
 //config:	the bus, opens a rescue shell on fatal errors, and hands over to
 //config:	the real root's init.
+//config:
+//config:config EVINIT_PROBE_TIMEOUT
+//config:	int "Seconds a block device probe may take"
+//config:	default 5
+//config:	range 1 600
+//config:	depends on EVINIT
+//config:	help
+//config:	Each new block device is probed in a child of evinit.  One
+//config:	that has not answered by then (a dying disk, a card reader
+//config:	that hangs) is killed: its block-device-added event goes out
+//config:	without filesystem keys, saying the probe timed out, and the
+//config:	boot goes on.  rd.probe_timeout= overrides it.
+//config:
+//config:config EVINIT_HOOK_TIMEOUT
+//config:	int "Seconds the jobs on the mounted root may take"
+//config:	default 10
+//config:	range 1 3600
+//config:	depends on EVINIT
+//config:	help
+//config:	The switch to the real root waits until the jobs started by
+//config:	`mounted MOUNTPOINT=/root` (init-bottom hooks) have reached
+//config:	their goal.  One still going after this many seconds is named,
+//config:	stopped, and the switch goes on.  rd.hook_timeout= overrides it.
 
 //applet:IF_EVINIT(APPLET(evinit, BB_DIR_SBIN, BB_SUID_DROP))
 /* The kernel runs the initramfs's /init with argv[0] "/init", and BusyBox
@@ -38,10 +61,9 @@
 //usage:     "\n	-i	Test mode: exit when no job is starting, running or stopping"
 
 #include "libbb.h"
-#include "evinit.h"
+#include "evinit/evinit.h"
 #include <sys/mount.h>
 #include <sys/reboot.h>
-#include <sys/vfs.h>
 
 enum {
 	OPT_r = 1 << 0,
@@ -49,28 +71,15 @@ enum {
 	OPT_i = 1 << 2,
 };
 
-const char *ev_root = "/";
-
 static struct {
-	int test, exit_idle;
+	int exit_idle;
 	ev_timer_t deadline;
 	ev_child_t shell;
 	char *rescue_job;	/* what to retry after the rescue shell */
 	int switching;
+	const char *init;	/* what the checked switch will run */
 	void (*after_shell)(void);
-	jmp_buf loop;		/* where a dying x-function lands in PID 1 */
 } G;
-
-const char* FAST_FUNC ev_path(const char *path)
-{
-	static char buf[PATH_MAX];
-
-	/* A copy in real mode too: callers write into it (bb_make_directory
-	 * puts NULs at the slashes while it works), and a string literal is
-	 * read-only: PID 1 died of that on its first real boot. */
-	snprintf(buf, sizeof(buf), "%s%s", ev_root[1] ? ev_root : "", path);
-	return buf;
-}
 
 /* ---- shells: rescue and break= ---- */
 
@@ -78,7 +87,7 @@ static int shell_setup(void *arg UNUSED_PARAM)
 {
 	static char *const argv[] = { (char *)"sh", (char *)"-i", NULL };
 
-	if (!G.test) {
+	if (!ev_testing()) {
 		int fd = open("/dev/console", O_RDWR);
 		setsid();
 		if (fd >= 0) {
@@ -132,7 +141,7 @@ static void FAST_FUNC console_line(const char *line)
 /* After the rescue shell: start again the job whose failure it was. */
 static void retry(void)
 {
-	ev_emitv("rescue-done", NULL);
+	ev_emitv(EV_RESCUE_DONE, NULL);
 	if (G.rescue_job) {
 		ev_info("retrying %s", G.rescue_job);
 		if (ev_engine_start(G.rescue_job) < 0)
@@ -149,6 +158,7 @@ static void rescue(char **ev)
 	const char *wanted = ev_event_get(ev, "WANTED");
 	const char *hint = ev_event_get(ev, "HINT");
 	const char *job = ev_event_get(ev, "JOB");
+
 	ev_err("%s", reason ? reason : "rescue requested");
 	ev_console("\nevinit: %s\n", reason ? reason : "rescue requested");
 	if (wanted)
@@ -162,7 +172,7 @@ static void rescue(char **ev)
 
 	if (!ev_cmdline.shell) {
 		ev_console("rd.shell=0: %s\n", ev_cmdline.panic ? "panic" : "powering off");
-		if (G.test)
+		if (ev_testing())
 			exit(2);
 		sync();
 		if (ev_cmdline.panic) {
@@ -176,34 +186,33 @@ static void rescue(char **ev)
 	open_shell(retry);
 }
 
-void FAST_FUNC ev_hook_critical(const char *job, const char *why)
+static void FAST_FUNC job_critical(const char *job, const char *why)
 {
 	char reason[256], jobkv[128];
 
 	snprintf(reason, sizeof(reason), "REASON=job %s failed: %s", job, why);
 	snprintf(jobkv, sizeof(jobkv), "JOB=%s", job);
-	ev_emitv("rescue", reason, jobkv, NULL);
+	ev_emitv(EV_RESCUE, reason, jobkv, NULL);
 }
 
 /* ---- the switch to the real root ---- */
 
-static const char *find_init(const char *root)
+static const char *new_root(void)
 {
-	static const char inits[] ALIGN1 =
-		"/sbin/init\0" "/etc/init\0" "/bin/init\0" "/bin/sh\0";
-	static char path[PATH_MAX];
-	const char *i;
+	static char root[PATH_MAX];
 
-	if (ev_cmdline.init) {
-		snprintf(path, sizeof(path), "%s%s", root, ev_cmdline.init);
-		return access(path, X_OK) == 0 ? ev_cmdline.init : NULL;
-	}
-	for (i = inits; *i; i += strlen(i) + 1) {
-		snprintf(path, sizeof(path), "%s%s", root, i);
-		if (access(path, X_OK) == 0)
-			return i;
-	}
-	return NULL;
+	return ev_path_buf(root, sizeof(root), "/root");
+}
+
+/* A check failed: nothing was undone; the shell, then mountall again. */
+static void switch_refused(const char *why)
+{
+	char reason[PATH_MAX + 128];
+
+	snprintf(reason, sizeof(reason), "REASON=%s", why);
+	G.switching = 0;
+	ev_emitv(EV_RESCUE, reason, "HINT=mount the real root on /root and leave the shell (exit), "
+			"or fix what is named above", "JOB=" EV_JOB_MOUNTALL, NULL);
 }
 
 static void write_state(void)
@@ -245,83 +254,27 @@ static void write_keep_pids(void)
 	fclose(f);
 }
 
-/* Unlink the initramfs's files, staying on its filesystem (rootfs). */
-static void delete_contents(const char *dir, dev_t rootdev)
-{
-	DIR *d;
-	struct dirent *e;
-	struct stat st;
-
-	if (lstat(dir, &st) < 0 || st.st_dev != rootdev)
-		return;
-	if (S_ISDIR(st.st_mode)) {
-		d = opendir(dir);
-		if (d) {
-			while ((e = readdir(d)) != NULL) {
-				char *p;
-				if (DOT_OR_DOTDOT(e->d_name))
-					continue;
-				p = concat_path_file(dir, e->d_name);
-				delete_contents(p, rootdev);
-				free(p);
-			}
-			closedir(d);
-			if (strcmp(dir, "/") != 0)
-				rmdir(dir);
-		}
-	} else {
-		unlink(dir);
-	}
-}
-
 static void handoff(void)
 {
-	static const char moved[] ALIGN1 = "/dev\0" "/proc\0" "/sys\0" "/run\0";
-	const char *init = find_init(G.test ? ev_path("/root") : "/root"), *m;
-	struct stat st;
-	int fd;
+	const char *why = ev_switch_check(new_root(), &G.init);
 
-	if (!init) {
-		char reason[PATH_MAX + 64];
-		snprintf(reason, sizeof(reason), "REASON=no init %s in the root filesystem",
-				ev_cmdline.init ? ev_cmdline.init : "(/sbin/init, /etc/init, /bin/init, /bin/sh)");
-		G.switching = 0;
-		ev_emitv("rescue", reason, "HINT=init= names the real root's init", NULL);
+	if (why) {
+		switch_refused(why);
 		return;
 	}
 	write_keep_pids();
 	write_state();
-	ev_dev_stop();
-	ev_bus_close();
-	if (G.test) {
-		ev_console("evinit: would switch to /root and run %s\n", init);
+	if (ev_testing()) {
+		ev_dev_stop();
+		ev_bus_close();
+		ev_console("evinit: would switch to /root and run %s\n", G.init);
 		exit(0);
 	}
-	ev_info("switching to /root, init %s", init);
-	/* must not fail from here: the initramfs is being taken apart */
-	for (m = moved; *m; m += strlen(m) + 1) {
-		char *to = concat_path_file("/root", m);
-		if (mount(m, to, NULL, MS_MOVE, NULL) < 0)
-			umount2(m, MNT_DETACH);
-		free(to);
-	}
-	if (stat("/", &st) == 0)
-		delete_contents("/", st.st_dev);
-	if (chdir("/root") < 0 || mount(".", "/", NULL, MS_MOVE, NULL) < 0 || chroot(".") < 0 || chdir("/") < 0) {
-		ev_console("evinit: cannot switch to /root: %m\n");
-		reboot(RB_POWER_OFF);
-	}
-	fd = open("/dev/console", O_RDWR);
-	if (fd >= 0) {
-		dup2(fd, 0);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		if (fd > 2)
-			close(fd);
-	}
-	execl(init, init, (char *)NULL);
-	ev_console("evinit: cannot run %s: %m\n", init);
-	reboot(RB_POWER_OFF);
+	ev_dev_stop();
+	ev_bus_close();
+	why = ev_switch(new_root(), G.init);
+	/* only a check that failed at the last moment comes back */
+	switch_refused(why);
 }
 
 static void FAST_FUNC all_stopped(void)
@@ -339,31 +292,47 @@ static void FAST_FUNC switch_root_done(void *ctx UNUSED_PARAM)
 	ev_engine_stop_all(all_stopped);
 }
 
+/* The root's hooks are done: check, then tell the jobs and stop them. */
 static void start_switch(void)
 {
 	char init[PATH_MAX + 8];
-	char *ev[] = { (char *)"switch-root", (char *)"ROOT=/root", init, NULL };
+	char *ev[] = { (char *)EV_SWITCH_ROOT, (char *)"ROOT=/root", init, NULL };
+	const char *why = ev_switch_check(new_root(), &G.init);
 
-	snprintf(init, sizeof(init), "INIT=%s", ev_cmdline.init ? ev_cmdline.init : "/sbin/init");
+	if (why) {
+		switch_refused(why);
+		return;
+	}
+	snprintf(init, sizeof(init), "INIT=%s", G.init);
 	ev_emit_then(ev, switch_root_done, NULL);
 }
 
-/* Every event, as the engine handles it. */
-void FAST_FUNC ev_hook_event(char **ev)
+static void FAST_FUNC root_hooks_done(void *ctx UNUSED_PARAM)
 {
-	if (strcmp(ev[0], "rescue") == 0) {
+	ev_info("the jobs on the mounted root are done");
+	if (ev_cmdline_break("mount")) {
+		ev_console("evinit: break=mount: the root is mounted; exit to continue\n");
+		open_shell(start_switch);
+	} else {
+		start_switch();
+	}
+}
+
+/* Every event, as the engine handles it. */
+static void FAST_FUNC event_hook(char **ev)
+{
+	if (strcmp(ev[0], EV_RESCUE) == 0) {
 		rescue(ev);
-	} else if (strcmp(ev[0], "mounted") == 0 && !G.switching) {
+	} else if (strcmp(ev[0], EV_MOUNTED) == 0 && !G.switching) {
 		const char *mp = ev_event_get(ev, "MOUNTPOINT");
 
 		if (mp && strcmp(mp, "/root") == 0) {
+			/* the switch comes when this event is done: the jobs it
+			 * starts (init-bottom hooks) have run, or their time is up */
 			G.switching = 1;
-			if (ev_cmdline_break("mount")) {
-				ev_console("evinit: break=mount: the root is mounted; exit to continue\n");
-				open_shell(start_switch);
-			} else {
-				start_switch();
-			}
+			ev_engine_when_done(root_hooks_done, NULL,
+					ev_cmdline_secs("rd.hook_timeout", CONFIG_EVINIT_HOOK_TIMEOUT) * 1000,
+					"rd.hook_timeout=, EVINIT_HOOK_TIMEOUT");
 		}
 	}
 }
@@ -372,7 +341,17 @@ void FAST_FUNC ev_hook_event(char **ev)
 
 static int FAST_FUNC bus_emit(char **ev)
 {
+	/* the switch is evinit's decision: it emits switch-root itself */
+	if (strcmp(ev[0], EV_SWITCH_ROOT) == 0) {
+		ev_warn("a bus client emitted %s: refused (evinit's own event)", EV_SWITCH_ROOT);
+		return -EPERM;
+	}
 	return ev_emit(ev);
+}
+
+static void reload(void)
+{
+	ev_engine_load(ev_path("/etc/evinit"));
 }
 
 static void FAST_FUNC bus_request(ev_bus_client_t *c, char **argv)
@@ -388,10 +367,10 @@ static void FAST_FUNC bus_request(ev_bus_client_t *c, char **argv)
 	} else if (strcmp(argv[0], "timeout") == 0 && argv[1]
 			&& (strcmp(argv[1], "pause") == 0 || strcmp(argv[1], "resume") == 0)) {
 		/* evmount owns the deadline: it hears this as an event */
-		ev_emitv(strcmp(argv[1], "pause") == 0 ? "timeout-pause" : "timeout-resume", NULL);
+		ev_emitv(strcmp(argv[1], "pause") == 0 ? EV_TIMEOUT_PAUSE : EV_TIMEOUT_RESUME, NULL);
 		ev_msg_init(&m, "ok");
 	} else if (strcmp(argv[0], "reload") == 0) {
-		ev_engine_load(ev_path("/etc/evinit"));
+		reload();
 		ev_msg_init(&m, "ok");
 	} else {
 		ev_msg_init(&m, "error");
@@ -429,17 +408,34 @@ static void mount_virtual(void)
 	mkdir("/root", 0755);
 }
 
+/* What each signal means to PID 1: what it means to every init. */
+enum { SIG_RELOAD, SIG_REBOOT, SIG_POWEROFF };
+static const struct { unsigned char signo, action; const char *what; } signals[] = {
+	{ SIGHUP,  SIG_RELOAD,   "reloading the jobs" },
+	{ SIGINT,  SIG_REBOOT,   "rebooting (Ctrl-Alt-Del)" },
+	{ SIGTERM, SIG_POWEROFF, "powering off" },
+	{ SIGUSR2, SIG_POWEROFF, "powering off" },
+};
+
 static void FAST_FUNC got_signal(int signo)
 {
-	/* as the kernel's init conventions: SIGUSR2/SIGTERM power off,
-	 * SIGINT (ctrl-alt-del) reboots; in test mode, stop */
-	if (G.test) {
-		ev_warn("signal %s: exiting (test mode)", get_signame(signo));
+	unsigned i;
+
+	for (i = 0; i < ARRAY_SIZE(signals) && signals[i].signo != signo; i++)
+		continue;
+	if (i == ARRAY_SIZE(signals))
+		return;
+	ev_warn("signal %s: %s", get_signame(signo), signals[i].what);
+	if (signals[i].action == SIG_RELOAD) {
+		reload();
+		return;
+	}
+	if (ev_testing()) {
+		ev_warn("test mode: exiting instead");
 		exit(1);
 	}
-	ev_warn("signal %s", get_signame(signo));
 	sync();
-	reboot(signo == SIGINT ? RB_AUTOBOOT : RB_POWER_OFF);
+	reboot(signals[i].action == SIG_REBOOT ? RB_AUTOBOOT : RB_POWER_OFF);
 }
 
 static void FAST_FUNC test_deadline(ev_timer_t *t UNUSED_PARAM)
@@ -461,7 +457,7 @@ static void FAST_FUNC orphan(pid_t pid UNUSED_PARAM, int status UNUSED_PARAM)
 	/* reaped: PID 1 adopts every orphan */
 }
 
-void FAST_FUNC ev_hook_idle(void)
+static void FAST_FUNC engine_idle(void)
 {
 	if (G.exit_idle && !G.after_shell && !ev_dev_busy()) {
 		ev_info("idle: exiting (test mode)");
@@ -475,124 +471,133 @@ static void break_job(const char *stage, const char *cond)
 	/* the console as its controlling tty (job control, ^C), when the
 	 * binary has cttyhack (not in test mode: stdin is the console there);
 	 * a prompt like the rescue shell's */
-	char *text = xasprintf("start on %s\ntask\nconsole output\nscript\n"
-			"\tPS1='(evbox break=%s) # ' exec %ssh -i\nend script\n",
-			cond, stage, ENABLE_CTTYHACK && !ev_root[1] ? "cttyhack " : "");
-	char name[32], err[256];
+	char text[512], name[32], err[256];
 	ev_jobdef_t *def;
 
+	snprintf(text, sizeof(text), "start on %s\ntask\nconsole output\nscript\n"
+			"\tPS1='(evbox break=%s) # ' exec %ssh -i\nend script\n",
+			cond, stage, ENABLE_CTTYHACK && !ev_testing() ? "cttyhack " : "");
 	snprintf(name, sizeof(name), "break-%s", stage);
 	if (ev_job_parse(name, text, &def, err, sizeof(err), NULL) == 0) {
+		char *n = strdup(name);
+		if (!n) {
+			ev_job_free(def);
+			return;
+		}
 		free(def->name);
-		def->name = xstrdup(name);
+		def->name = n;
 		ev_engine_add(def);
 		ev_console("evinit: break=%s: a shell when %s; exit to continue\n", stage, cond);
 	} else {
 		ev_err("%s", err);
 	}
-	free(text);
 }
 
 /* Everything after break=top. */
 static void boot(void)
 {
-	ev_engine_load(ev_path("/etc/evinit"));
+	reload();
 	if (ev_cmdline_break("premount"))
-		break_job("premount", "starting mountall");
-	ev_emitv("startup", NULL);
-	ev_emitv("virtual-filesystems", NULL);
-	ev_dev_start(!G.test);
+		break_job("premount", "starting " EV_JOB_MOUNTALL);
+	ev_emitv(EV_STARTUP, NULL);
+	ev_emitv(EV_VIRTUAL_FS, NULL);
+	ev_dev_start(!ev_testing());
 }
 
-static void back_to_loop(void)
+/* The last resort: a helper that dies (an x-function; none should run in
+ * PID 1 now) must not take PID 1 with it.  As BusyBox's init does, say it
+ * and stay: the kernel would panic if PID 1 exited. */
+static void NORETURN stay_alive(void)
 {
-	longjmp(G.loop, 1);
+	ev_console("evinit: a fatal error in PID 1 (see above); staying alive, nothing more happens\n");
+	if (ev_testing())
+		_exit(1);
+	for (;;) {
+		if (wait(NULL) < 0 && errno == ECHILD)
+			pause();
+	}
 }
 
 int evinit_main(int argc, char **argv) MAIN_EXTERNALLY_VISIBLE;
 int evinit_main(int argc UNUSED_PARAM, char **argv)
 {
-	static const ev_bus_hooks_t hooks = {
+	static const ev_bus_hooks_t bus_hooks = {
 		.emit = bus_emit,
 		.request = bus_request,
 		.warn = bus_warn,
 	};
+	static const ev_engine_hooks_t engine_hooks = {
+		.event = event_hook,
+		.publish = ev_bus_publish,
+		.critical = job_critical,
+		.idle = engine_idle,
+	};
 	const char *root = NULL, *secs = NULL;
-	char *cmdline, *kernel, *p;
+	char *cmdline, *logline;
 	sigset_t set;
-	unsigned opts;
+	unsigned opts, i;
 	int err;
 
 	opts = getopt32(argv, "r:t:i", &root, &secs);
 	if (opts & OPT_r) {
-		G.test = 1;
-		ev_root = xstrdup(root);
+		if (ev_root_set(root) < 0 || !ev_testing())
+			bb_simple_error_msg_and_die("-r: a test tree other than /");
 	} else if (getpid() != 1) {
 		bb_simple_error_msg_and_die("not PID 1 (for tests: -r DIR)");
+	} else {
+		ev_root_set(NULL);
 	}
+	/* must not die from here: PID 1.  No x-function runs below; if one
+	 * ever does, stay_alive() says so and PID 1 stays. */
+	die_func = stay_alive;
 
-
-	if (!G.test) {
+	if (!ev_testing()) {
 		/* the kernel starts init with HOME and TERM only: without a PATH,
 		 * execvp looks in /bin:/usr/bin and misses /sbin/modprobe */
 		setenv("PATH", "/sbin:/usr/sbin:/bin:/usr/bin", 0);
 		mount_virtual();
 		setsid();
+		/* Ctrl-Alt-Del comes to us as SIGINT, not as the kernel's reboot */
+		reboot(RB_DISABLE_CAD);
 	}
-	/* the image's defaults (/etc/evinit/cmdline), then the kernel's
-	 * command line: a later word wins */
-	p = xmalloc_open_read_close(ev_path("/etc/evinit/cmdline"), NULL);
-	kernel = xmalloc_open_read_close(ev_path("/proc/cmdline"), NULL);
-	cmdline = xasprintf("%s %s", p ? p : "", kernel ? kernel : "");
-	free(p);
-	free(kernel);
-	kernel = xstrdup(cmdline);	/* the parser cuts its text into words */
-	for (p = kernel; (p = strchr(p, '\n')) != NULL; )
-		*p = ' ';		/* the files' newlines, for the log */
+	cmdline = ev_cmdline_read();
+	logline = cmdline ? strdup(cmdline) : NULL;	/* the parser cuts its text */
 	ev_cmdline.warn = 1;
-	ev_cmdline_parse(cmdline);
+	if (cmdline)
+		ev_cmdline_parse(cmdline);	/* kept: ev_cmdline points into it */
 	ev_log_open(ev_cmdline.quiet, ev_cmdline.debug);
-	ev_info("evinit started%s, command line: %s", G.test ? " (test mode)" : "",
-			skip_whitespace(kernel));
-	free(kernel);
+	ev_info("evinit started%s, command line: %s", ev_testing() ? " (test mode)" : "",
+			logline ? skip_whitespace(logline) : "(out of memory)");
+	free(logline);
 
+	/* SIGPIPE: a bus client that went away is an error from write() */
+	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGUSR2);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGPIPE);
+	for (i = 0; i < ARRAY_SIZE(signals); i++)
+		sigaddset(&set, signals[i].signo);
 	err = ev_signals(&set, got_signal);
 	if (err)
 		ev_err("signalfd: %s", strerror(-err));
 	ev_orphans(orphan);
 
-	err = ev_bus_listen(ev_path(EV_BUS_PATH), G.test ? geteuid() : 0, &hooks);
+	ev_engine_init(&engine_hooks);
+	err = ev_bus_listen(ev_path(EV_BUS_PATH), ev_testing() ? geteuid() : 0, &bus_hooks);
 	if (err)
 		ev_err("cannot serve the bus on %s: %s", ev_path(EV_BUS_PATH), strerror(-err));
 	setenv("EVBUS", ev_path(EV_BUS_PATH), 1);
 
 	if (secs) {
 		G.deadline.cb = test_deadline;
-		ev_timer_in(&G.deadline, xatou(secs) * 1000);
+		ev_timer_in(&G.deadline, bb_strtou(secs, NULL, 10) * 1000);
 	}
 	G.exit_idle = opts & OPT_i;
 
-	/* must not die from here: PID 1.  An x-function that fails (out of
-	 * memory, say; BusyBox's volume_id allocates with xmalloc) abandons
-	 * what it was doing and the loop goes on. */
-	if (setjmp(G.loop)) {
-		ev_err("recovered from a fatal error; going on");
-		goto loop;
-	}
-	die_func = back_to_loop;
 	if (ev_cmdline_break("top")) {
 		ev_console("evinit: break=top: a shell before anything starts; exit to continue\n");
 		open_shell(boot);	/* the loop runs it; the boot goes on after */
 	} else {
 		boot();
 	}
- loop:
 	for (;;) {
 		err = ev_run();
 		ev_err("event loop: %s", strerror(-err));

@@ -26,7 +26,6 @@
 //usage:     "\n	version	Print the library's and the kernel driver's versions"
 
 #include "libbb.h"
-#include "evcore.h"
 #include <libdevmapper.h>
 
 int evlvm_main(int argc, char **argv) MAIN_EXTERNALLY_VISIBLE;

@@ -67,9 +67,16 @@
 //usage:     "\n	-o OPTS	Mount options"
 
 #include "libbb.h"
-#include "evcore.h"
-#include "evinit.h"
-#include "evprobe.h"
+#include "../lib/evloop.h"
+#include "../lib/evuevent.h"
+#include "../lib/evbus.h"
+#include "../lib/evmod.h"
+#include "../lib/evspec.h"
+#include "../lib/evprobe.h"
+#include "../lib/evpath.h"
+#include "../lib/evcmdline.h"
+#include "../lib/evnames.h"
+#include "../toollib/evclient.h"
 #include <mntent.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
@@ -101,8 +108,7 @@ typedef struct want {
 } want_t;
 
 struct globals {
-	const char *root;	/* "" or the test tree */
-	int test, mountall, finished;
+	int mountall, finished;
 	ev_fd_t in;		/* without evinit: the uevent socket */
 	want_t *wants;		/* the root first */
 	ev_timer_t deadline;
@@ -129,7 +135,7 @@ static const char *path_of(const char *p)
 {
 	static char buf[PATH_MAX];
 
-	snprintf(buf, sizeof(buf), "%s%s", G.root, p);
+	snprintf(buf, sizeof(buf), "%s%s", ev_root, p);
 	return buf;
 }
 
@@ -151,7 +157,7 @@ static void NORETURN fail(want_t *w, const char *reason, const char *hint)
 
 		ev_client_quiet(1);
 		say("error: %s", reason);
-		emit("rescue", r, wanted, h, "JOB=mountall", NULL);
+		emit(EV_RESCUE, r, wanted, h, "JOB=mountall", NULL);
 	} else {
 		oops("%s", reason);
 		fprintf(stderr, "  waited for: %s%s (%s)\n  block devices seen:\n", w->from, w->spec, w->dir);
@@ -251,7 +257,7 @@ static void read_wants(void)
 		} else if (m->mnt_dir[0] == '/' && !has_opt(m->mnt_opts, "noauto")
 			&& strcmp(m->mnt_type, "swap") != 0
 		) {
-			char *target = xasprintf("%s/root%s", G.root, m->mnt_dir);
+			char *target = xasprintf("%s/root%s", ev_root, m->mnt_dir);
 			want_t *w = add_want("/etc/fstab: ", m->mnt_fsname, m->mnt_dir, target,
 					m->mnt_type, m->mnt_opts);
 			w->ro = has_opt(m->mnt_opts, "ro");
@@ -375,7 +381,7 @@ static const char *moddir(void)
 	struct utsname u;
 
 	uname(&u);
-	snprintf(dir, sizeof(dir), "%s/lib/modules/%s", G.root, u.release);
+	snprintf(dir, sizeof(dir), "%s/lib/modules/%s", ev_root, u.release);
 	return dir;
 }
 
@@ -431,7 +437,7 @@ static void FAST_FUNC child_done(ev_child_t *c UNUSED_PARAM, int status)
 
 	G.busy = NULL;
 	if (G.step == STEP_DRIVER) {
-		if (!G.test && !have_fs(w->fstype)) {
+		if (!ev_testing() && !have_fs(w->fstype)) {
 			snprintf(reason, sizeof(reason), "%s: no driver for filesystem %s: modprobe %s failed (exit %d)",
 					w->dev, w->fstype, w->fstype, code);
 			fail(w, reason, "the kernel log (dmesg) says why the module did not load");
@@ -446,7 +452,7 @@ static void FAST_FUNC child_done(ev_child_t *c UNUSED_PARAM, int status)
 			say("fsck.%s corrected errors on %s", w->fstype, w->dev);
 		if (code == 2 || code == 3) {
 			oops("fsck.%s repaired %s and asks for a reboot: rebooting", w->fstype, w->dev);
-			if (G.test)
+			if (ev_testing())
 				exit(3);
 			sync();
 			reboot(RB_AUTOBOOT);
@@ -493,7 +499,7 @@ static void preload(const char *type)
 	char *argv[] = { (char *)"modprobe", NULL, NULL };
 	pid_t pid;
 
-	if (G.preloading || G.test || have_fs(type))
+	if (G.preloading || ev_testing() || have_fs(type))
 		return;
 	argv[1] = fs_module(type);
 	G.preload.cb = preloaded;
@@ -579,7 +585,7 @@ static void do_mount(want_t *w)
 
 	if (w->ro)
 		flags |= MS_RDONLY;
-	if (G.test) {
+	if (ev_testing()) {
 		say("would mount %s (%s, %s%s%s) on %s", w->dev, w->fstype,
 				flags & MS_RDONLY ? "ro" : "rw", data[0] ? "," : "", data, w->target);
 	} else if (mount(w->dev, w->target, w->fstype, flags, data[0] ? data : NULL) < 0) {
@@ -598,10 +604,10 @@ static void do_mount(want_t *w)
 	}
 	w->state = W_DONE;
 	if (w != G.wants) {	/* the root's own event comes last */
-		char *mp = xasprintf("MOUNTPOINT=%s", w->target + strlen(G.root));
+		char *mp = xasprintf("MOUNTPOINT=%s", w->target + strlen(ev_root));
 		char *dev = xasprintf("DEVICE=%s", w->dev);
 		char *type = xasprintf("TYPE=%s", w->fstype);
-		emit("mounted", mp, dev, type, NULL);
+		emit(EV_MOUNTED, mp, dev, type, NULL);
 		free(mp);
 		free(dev);
 		free(type);
@@ -632,9 +638,9 @@ static void step(want_t *w)
 		} else if ((mod = fs_module(w->fstype)) == NULL) {
 			snprintf(reason, sizeof(reason), "%s: no driver for filesystem %s: module %s is neither"
 					" built into the kernel nor in this image (%s)", w->dev, w->fstype,
-					w->fstype, moddir() + strlen(G.root));
+					w->fstype, moddir() + strlen(ev_root));
 			fail(w, reason, "rebuild the image with the module (mkinitramfs -m MODULE), or fix rootfstype=");
-		} else if (G.test) {
+		} else if (ev_testing()) {
 			say("would modprobe %s", mod);
 			free(mod);
 			G.step = STEP_FSCK;
@@ -648,7 +654,7 @@ static void step(want_t *w)
 		}
 	}
 	if (G.step == STEP_FSCK) {
-		char *fsck = xasprintf("%s/sbin/fsck.%s", G.root, w->fstype);
+		char *fsck = xasprintf("%s/sbin/fsck.%s", ev_root, w->fstype);
 		G.step = STEP_MOUNT;
 		if (w->fsck && !fsck_skipped() && access(fsck, X_OK) == 0) {
 			const char *mode = param("fsck_mode"), *repair = param("fsck_repair");
@@ -703,13 +709,13 @@ static void advance(void)
 	ev_timer_stop(&G.deadline);
 	w = G.wants;
 	if (w->state == W_DONE) {
-		char *mp = xasprintf("MOUNTPOINT=%s", w->target + strlen(G.root));
+		char *mp = xasprintf("MOUNTPOINT=%s", w->target + strlen(ev_root));
 		char *dev = xasprintf("DEVICE=%s", w->dev);
 		char *type = xasprintf("TYPE=%s", w->fstype);
 		/* evinit switches on this event and stops the jobs: ours is
 		 * done, and ends as done, not killed */
 		signal(SIGTERM, SIG_IGN);
-		emit("mounted", mp, dev, type, NULL);
+		emit(EV_MOUNTED, mp, dev, type, NULL);
 	}
 	G.finished = 1;
 	ev_stop(0);
@@ -724,7 +730,7 @@ static void device(char **ev)
 	want_t *w;
 
 	for (w = G.wants; w; w = w->next) {
-		if (w->state != W_WAIT || !ev_spec_match(&w->sp, ev, G.root))
+		if (w->state != W_WAIT || !ev_spec_match(&w->sp, ev, ev_root))
 			continue;
 		if (usage && strcmp(usage, "filesystem") != 0 && !w->type) {
 			char reason[512];
@@ -770,18 +776,18 @@ static void locked(char **ev, int wanted)
 
 static void event(char **ev)
 {
-	if (strcmp(ev[0], "block-device-added") == 0 || strcmp(ev[0], "block-device-changed") == 0) {
+	if (strcmp(ev[0], EV_BLOCK_ADDED) == 0 || strcmp(ev[0], EV_BLOCK_CHANGED) == 0) {
 		device(ev);
-	} else if (strcmp(ev[0], "passphrase-prompt") == 0) {
+	} else if (strcmp(ev[0], EV_PASSPHRASE_PROMPT) == 0) {
 		prompt(ev, 0);
-	} else if (strcmp(ev[0], "passphrase-done") == 0) {
+	} else if (strcmp(ev[0], EV_PASSPHRASE_DONE) == 0) {
 		prompt(ev, 1);
-	} else if (strcmp(ev[0], "crypt-wanted") == 0 || strcmp(ev[0], "crypt-unlocked") == 0) {
+	} else if (strcmp(ev[0], EV_CRYPT_WANTED) == 0 || strcmp(ev[0], EV_CRYPT_UNLOCKED) == 0) {
 		locked(ev, ev[0][6] == 'w');
-	} else if (strcmp(ev[0], "timeout-pause") == 0) {
+	} else if (strcmp(ev[0], EV_TIMEOUT_PAUSE) == 0) {
 		G.manual = 1;
 		set_paused();
-	} else if (strcmp(ev[0], "timeout-resume") == 0) {
+	} else if (strcmp(ev[0], EV_TIMEOUT_RESUME) == 0) {
 		G.manual = 0;
 		set_paused();
 	}
@@ -821,9 +827,9 @@ static void uevent(ev_uevent_t *u)
 		return;
 	}
 	snprintf(devname, sizeof(devname), "/dev/%s", u->devname);
-	if (ev_probe_blockdev(G.root, devname, u->devpath, ev_uevent_get(u, "PARTN"), &p) < 0)
+	if (ev_probe_blockdev(ev_root, devname, u->devpath, ev_uevent_get(u, "PARTN"), &p) < 0)
 		return;
-	*k++ = (char *)"block-device-added";
+	*k++ = (char *)EV_BLOCK_ADDED;
 	*k++ = xasprintf("DEVNAME=%s", devname);
 	for (c = copied; *c; c += strlen(c) + 1)
 		if (ev_uevent_get(u, c))
@@ -877,19 +883,17 @@ static void uevents_start(void)
 
 static void read_params(void)
 {
-	char *image = xmalloc_open_read_close(path_of("/etc/evinit/cmdline"), NULL);
-	char *kernel = xmalloc_open_read_close(path_of("/proc/cmdline"), NULL);
+	char *text = ev_cmdline_read();
 
-	/* as evinit: the image's defaults first, a later word wins */
-	ev_cmdline_parse(xasprintf("%s %s", image ? image : "", kernel ? kernel : ""));
-	free(image);
-	free(kernel);
+	/* as evinit reads it; kept: ev_cmdline points into it */
+	if (text)
+		ev_cmdline_parse(text);
 }
 
 int evmount_main(int argc, char **argv) MAIN_EXTERNALLY_VISIBLE;
 int evmount_main(int argc UNUSED_PARAM, char **argv)
 {
-	const char *secs = NULL, *type = NULL, *opts = NULL, *troot;
+	const char *secs = NULL, *type = NULL, *opts = NULL;
 	sigset_t set;
 	want_t *w;
 	unsigned o;
@@ -899,9 +903,7 @@ int evmount_main(int argc UNUSED_PARAM, char **argv)
 	G.in.fd = -1;
 	o = getopt32(argv, "^" "T:t:o:" "\0" "?2", &secs, &type, &opts);
 	argv += optind;
-	troot = getenv("EVINIT_ROOT");
-	G.test = troot && troot[0] && strcmp(troot, "/") != 0;
-	G.root = G.test ? troot : "";
+	ev_root_from_env();
 
 	read_params();
 	ev_client_quiet(ev_cmdline.quiet);
@@ -931,7 +933,7 @@ int evmount_main(int argc UNUSED_PARAM, char **argv)
 	if (err)
 		bb_error_msg_and_die("signalfd: %s", strerror(-err));
 	if (ev_client_open("block-device-*\0" "passphrase-*\0" "timeout-*\0" "crypt-*\0", bus_event) < 0) {
-		if (G.mountall && !G.test)
+		if (G.mountall && !ev_testing())
 			bb_simple_error_msg("no evinit bus: reading the kernel's uevents myself");
 	}
 	if (G.mountall)
@@ -948,7 +950,7 @@ int evmount_main(int argc UNUSED_PARAM, char **argv)
 			char reason[512];
 			snprintf(reason, sizeof(reason), "no driver for filesystem %s (%s%s): module %s is neither"
 					" built into the kernel nor in this image (%s)", w->type, w->from,
-					w->spec, w->type, moddir() + strlen(G.root));
+					w->spec, w->type, moddir() + strlen(ev_root));
 			fail(w, reason, "rebuild the image with the module (mkinitramfs -m MODULE), or fix rootfstype=");
 		}
 	}

@@ -24,7 +24,6 @@
 //usage:       "Assemble md arrays as their members appear"
 
 #include "libbb.h"
-#include "evcore.h"
 
 int evraid_main(int argc, char **argv) MAIN_EXTERNALLY_VISIBLE;
 int evraid_main(int argc UNUSED_PARAM, char **argv UNUSED_PARAM)

@@ -47,9 +47,11 @@
 //usage:     "\n		disk FILE with SECTOR byte sectors (default 512)"
 
 #include "libbb.h"
-#include "evcore.h"
-#include "evjob.h"
-#include "evprobe.h"
+#include "../lib/evloop.h"
+#include "../lib/evuevent.h"
+#include "../lib/evbus.h"
+#include "../lib/evjob.h"
+#include "../lib/evprobe.h"
 #include <linux/netlink.h>
 #include <sys/mount.h>	/* BLKGETSIZE64 */
 

@@ -17,6 +17,7 @@
  * Licensed under GPLv2, see file LICENSE in the BusyBox source tree.
  */
 //kbuild:lib-$(CONFIG_EVINIT) += evengine.o
+//kbuild:lib-$(CONFIG_EVTEST) += evengine.o
 
 #include "libbb.h"
 #include "evinit.h"
@@ -69,6 +70,9 @@ struct evq {
 	void (*done)(void *ctx) FAST_FUNC;	/* ev_emit_then() */
 	void *ctx;
 	int handled;
+	ev_timer_t limit;	/* ev_engine_when_done()'s timeout */
+	unsigned limit_s;	/* the same in seconds, for the message */
+	const char *limit_name;	/* the parameter that sets it */
 };
 
 static struct {
@@ -76,8 +80,17 @@ static struct {
 	evq_t *head, **tail;
 	ev_timer_t kick;
 	evq_t *retained;	/* state events, for late jobs */
+	evq_t *current;		/* the event being handled, for the hook */
 	void (*all_stopped)(void) FAST_FUNC;
+	const ev_engine_hooks_t *hooks;
 } en;
+
+static const ev_engine_hooks_t no_hooks;
+
+void FAST_FUNC ev_engine_init(const ev_engine_hooks_t *hooks)
+{
+	en.hooks = hooks ? hooks : &no_hooks;
+}
 
 static void inst_step(inst_t *in);
 
@@ -172,6 +185,7 @@ static void finish(evq_t *q)
 	void (*done)(void *) FAST_FUNC = q->done;
 	void *ctx = q->ctx;
 
+	ev_timer_stop(&q->limit);
 	free(q->ev);
 	free(q);
 	if (w) {
@@ -216,7 +230,7 @@ static void retain(char **ev)
 	evq_t **pp, *r;
 	const char *dp;
 
-	if (strcmp(ev[0], "block-device-removed") == 0 && (dp = ev_event_get(ev, "DEVPATH")) != NULL) {
+	if (strcmp(ev[0], EV_BLOCK_REMOVED) == 0 && (dp = ev_event_get(ev, "DEVPATH")) != NULL) {
 		for (pp = &en.retained; (r = *pp) != NULL;) {
 			const char *rp = ev_event_get(r->ev, "DEVPATH");
 			if (rp && strcmp(rp, dp) == 0) {
@@ -375,7 +389,7 @@ static int child_setup(void *arg)
 	/* console output: the console (in test mode, evinit's own stdio);
 	 * none: /dev/null; log (the default): the log file */
 	fd = -1;
-	if (d->console == EV_CONSOLE_OUTPUT && !ev_root[1])
+	if (d->console == EV_CONSOLE_OUTPUT && !ev_testing())
 		fd = open("/dev/console", O_RDWR | O_NOCTTY);
 	else if (d->console == EV_CONSOLE_NONE)
 		fd = open(bb_dev_null, O_RDWR);
@@ -393,10 +407,8 @@ static int child_setup(void *arg)
 		if (fd > 2)
 			close(fd);
 	}
-	if (ev_root[1])
-		chdir(ev_root);
-	else
-		chdir("/");
+	if (chdir(ev_testing() ? ev_root : "/") < 0)
+		return errno;
 	/* scripts: sh -e as upstart; exec lines: sh -c "exec ..." keeps
 	 * quoting and $VARS the same as in a script.  The main process of a
 	 * keep job goes through evkeep, for its '@'. */
@@ -550,10 +562,11 @@ static void reached_stopped(inst_t *in)
 		snprintf(j->last, sizeof(j->last), "failed (exit %d)", in->exit_status);
 	else
 		strcpy(j->last, "ok");
-	lifecycle(in, "stopped", 0);
+	lifecycle(in, EV_STOPPED, 0);
 	unblock(in);
 	if (failed && j->def && j->def->critical)
-		ev_hook_critical(inst_label(in), "its process failed");
+		if (en.hooks->critical)
+			en.hooks->critical(inst_label(in), "its process failed");
 	if (restart) {
 		in->failed = in->exit_status = in->exit_signal = 0;
 		inst_step(in);
@@ -581,7 +594,7 @@ static void inst_step(inst_t *in)
 			return;
 		}
 		set_state(in, S_STARTING);
-		lifecycle(in, "starting", 1);	/* continue when it is done */
+		lifecycle(in, EV_STARTING, 1);	/* continue when it is done */
 		return;
 	case S_STARTING:
 		if (!in->goal)
@@ -598,7 +611,7 @@ static void inst_step(inst_t *in)
 		set_state(in, S_RUNNING);
 		if (run_proc(in, P_MAIN) == -2)
 			in->goal = 0;
-		lifecycle(in, "started", 0);
+		lifecycle(in, EV_STARTED, 0);
 		if (!in->main_pid)
 			in->goal = in->goal && !d->task;	/* nothing runs: a task is done */
 		if (!d->task)
@@ -637,7 +650,7 @@ static void inst_step(inst_t *in)
 	}
 	/* the goal is stop: from starting, pre-start or running */
 	set_state(in, S_STOPPING);
-	lifecycle(in, "stopping", 1);
+	lifecycle(in, EV_STOPPING, 1);
 }
 
 static void inst_start(job_t *j, char **env, evq_t *cause)
@@ -698,14 +711,14 @@ static char **job_env(job_t *j)
 	char buf[1024];
 
 	/* in test mode the tools are where the test put them */
-	if (ev_root[1] && getenv("PATH"))
+	if (ev_testing() && getenv("PATH"))
 		snprintf(buf, sizeof(buf), "PATH=%s", getenv("PATH"));
 	else
 		strcpy(buf, "PATH=/sbin:/usr/sbin:/bin:/usr/bin");
 	env_add(&env, buf);
 	snprintf(buf, sizeof(buf), "EVBUS=%s", ev_path(EV_BUS_PATH));
 	env_add(&env, buf);
-	if (ev_root[1]) {	/* test mode: the tree the applets work under */
+	if (ev_testing()) {	/* test mode: the tree the applets work under */
 		snprintf(buf, sizeof(buf), "EVINIT_ROOT=%s", ev_root);
 		env_add(&env, buf);
 	}
@@ -758,7 +771,7 @@ static void FAST_FUNC run_queue(ev_timer_t *t UNUSED_PARAM)
 		if (!en.head)
 			en.tail = &en.head;
 		q->next = NULL;
-		if (ev_root[0]) {	/* the timeline: one line per event */
+		{	/* the timeline: one line per event */
 			char line[512];
 			unsigned n = 0;
 
@@ -767,9 +780,13 @@ static void FAST_FUNC run_queue(ev_timer_t *t UNUSED_PARAM)
 			ev_info("event %s", line);
 		}
 		retain(q->ev);
-		ev_bus_publish(q->ev);
-		ev_hook_event(q->ev);
+		if (en.hooks->publish)
+			en.hooks->publish(q->ev);
+		en.current = q;
+		if (en.hooks->event)
+			en.hooks->event(q->ev);
 		offer(NULL, q->ev, q);
+		en.current = NULL;
 		q->handled = 1;
 		if (q->blockers == 0)
 			finish(q);
@@ -780,9 +797,71 @@ static void FAST_FUNC run_queue(ev_timer_t *t UNUSED_PARAM)
 		en.all_stopped = NULL;
 		if (cb)
 			cb();		/* ev_engine_stop_all() is done */
-		else
-			ev_hook_idle();
+		else if (en.hooks->idle)
+			en.hooks->idle();
 	}
+}
+
+/* The event's time is up: name what still blocks it, stop it, and let
+ * the event be done. */
+static void FAST_FUNC when_done_expired(ev_timer_t *t)
+{
+	evq_t *q = t->data;
+	job_t *j;
+	inst_t *in, *next;
+	blocker_t **pp, *b;
+
+	for (j = en.jobs; j; j = j->next) {
+		for (in = j->insts; in; in = next) {
+			next = in->next;
+			for (pp = &in->blocking; (b = *pp) != NULL; ) {
+				if (b->ev != q) {
+					pp = &b->next;
+					continue;
+				}
+				*pp = b->next;
+				free(b);
+				q->blockers--;
+				ev_err("job %s: not done %u s after event %s (%s): stopping it",
+						inst_label(in), q->limit_s, q->ev[0], q->limit_name);
+				inst_stop(in, NULL);
+			}
+		}
+	}
+	q->blockers = 0;
+	if (q->handled)
+		finish(q);
+}
+
+int FAST_FUNC ev_engine_when_done(void (*done)(void *ctx) FAST_FUNC, void *ctx,
+		unsigned timeout_ms, const char *limit_name)
+{
+	evq_t *q = en.current;
+
+	if (!q || q->done)
+		return -EINVAL;
+	q->done = done;
+	q->ctx = ctx;
+	if (timeout_ms) {
+		q->limit_s = (timeout_ms + 999) / 1000;
+		q->limit_name = limit_name;
+		q->limit.cb = when_done_expired;
+		q->limit.data = q;
+		ev_timer_in(&q->limit, timeout_ms);
+	}
+	return 0;
+}
+
+const char* FAST_FUNC ev_engine_job_of(pid_t pid)
+{
+	job_t *j;
+	inst_t *in;
+
+	for (j = en.jobs; j; j = j->next)
+		for (in = j->insts; in; in = in->next)
+			if (pid > 0 && in->main_pid == pid)
+				return j->name;
+	return NULL;
 }
 
 /* ---- loading ---- */

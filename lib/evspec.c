@@ -7,11 +7,11 @@
  *
  * Licensed under GPLv2, see file LICENSE in the BusyBox source tree.
  */
-//kbuild:lib-$(CONFIG_EVMOUNT) += evspec.o
-//kbuild:lib-$(CONFIG_EVCRYPT) += evspec.o
+//kbuild:lib-$(CONFIG_EVCORE) += evspec.o
 
 #include "libbb.h"
-#include "evcore.h"
+#include "evbus.h"
+#include "evspec.h"
 
 /* the prefixes (and /dev/disk/by-* directories) of the first four kinds,
  * and the event keys they are compared with */
@@ -47,11 +47,17 @@ int FAST_FUNC ev_spec_parse(const char *s, ev_spec_t *sp)
 	i = 0;
 	for (p = spec_prefix; *p; p += strlen(p) + 1, i++) {
 		if (is_prefixed_with(s, p)) {
+			size_t n;
+
+			sp->value = strdup(s + strlen(p));
+			if (!sp->value)
+				return -ENOMEM;
 			sp->kind = i;
-			sp->value = xstrdup(s + strlen(p));
-			if (sp->value[0] == '"' && last_char_is(sp->value, '"')) {
-				overlapping_strcpy(sp->value, sp->value + 1);
-				sp->value[strlen(sp->value) - 1] = '\0';
+			/* UUID="..." as blkid prints it; a lone '"' is no pair */
+			n = strlen(sp->value);
+			if (n >= 2 && sp->value[0] == '"' && sp->value[n - 1] == '"') {
+				memmove(sp->value, sp->value + 1, n - 2);
+				sp->value[n - 2] = '\0';
 			}
 			return 0;
 		}
@@ -59,15 +65,19 @@ int FAST_FUNC ev_spec_parse(const char *s, ev_spec_t *sp)
 	i = 0;
 	for (p = spec_dir; *p; p += strlen(p) + 1, i++) {
 		if (is_prefixed_with(s, p) && s[strlen(p)]) {
+			sp->value = strdup(s + strlen(p));
+			if (!sp->value)
+				return -ENOMEM;
 			sp->kind = i;
-			sp->value = xstrdup(s + strlen(p));
 			ev_unhex(sp->value);
 			return 0;
 		}
 	}
 	if (s[0] == '/') {
+		sp->value = strdup(s);
+		if (!sp->value)
+			return -ENOMEM;
 		sp->kind = EV_SPEC_PATH;
-		sp->value = xstrdup(s);
 		return 0;
 	}
 	/* the kernel's forms: MAJ:MIN in decimal, or hex new_encode_dev() */
@@ -117,7 +127,9 @@ int FAST_FUNC ev_spec_match(const ev_spec_t *sp, char **ev, const char *root)
 		v = ev_event_get(ev, nth_string(spec_key, sp->kind));
 		if (!v)
 			return 0;
-		dec = xstrdup(v);
+		dec = strdup(v);
+		if (!dec)
+			return 0;
 		ev_unhex(dec);
 		yes = strcmp(dec, sp->value) == 0;
 		free(dec);

@@ -7,8 +7,9 @@
  *
  * Licensed under GPLv2, see file LICENSE in the BusyBox source tree.
  */
+//kbuild:lib-$(CONFIG_EVCORE) += evuevent.o
 #include "libbb.h"
-#include "evcore.h"
+#include "evuevent.h"
 #include <linux/netlink.h>
 
 #ifndef SO_RCVBUFFORCE

@@ -17,8 +17,10 @@
  *
  * Licensed under GPLv2, see file LICENSE in the BusyBox source tree.
  */
+//kbuild:lib-$(CONFIG_EVCORE) += evbus.o
 #include "libbb.h"
-#include "evcore.h"
+#include "evloop.h"
+#include "evbus.h"
 #include <sys/un.h>
 #include <fnmatch.h>
 

@@ -12,8 +12,7 @@
  * Licensed under GPLv2, see file LICENSE in the BusyBox source tree.
  */
 
-//kbuild:lib-$(CONFIG_EVINIT) += evjob.o
-//kbuild:lib-$(CONFIG_EVTEST) += evjob.o
+//kbuild:lib-$(CONFIG_EVCORE) += evjob.o
 
 #include "libbb.h"
 #include "evjob.h"

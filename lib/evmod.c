@@ -10,12 +10,10 @@
  *
  * Licensed under GPLv2, see file LICENSE in the BusyBox source tree.
  */
-//kbuild:lib-$(CONFIG_EVINIT) += evmod.o
-//kbuild:lib-$(CONFIG_EVMOUNT) += evmod.o
-//kbuild:lib-$(CONFIG_EVCRYPT) += evmod.o
+//kbuild:lib-$(CONFIG_EVCORE) += evmod.o
 
 #include "libbb.h"
-#include "evcore.h"
+#include "evmod.h"
 #include <sys/syscall.h>
 
 /* Called in a child: no x-functions (a child of PID 1 must not land in

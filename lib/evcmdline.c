@@ -7,12 +7,12 @@
  *
  * Licensed under GPLv2, see file LICENSE in the BusyBox source tree.
  */
-//kbuild:lib-$(CONFIG_EVINIT) += evcmdline.o
-//kbuild:lib-$(CONFIG_EVMOUNT) += evcmdline.o
-//kbuild:lib-$(CONFIG_EVCRYPT) += evcmdline.o
+//kbuild:lib-$(CONFIG_EVCORE) += evcmdline.o
 
 #include "libbb.h"
-#include "evinit.h"
+#include "evlog.h"
+#include "evpath.h"
+#include "evcmdline.h"
 
 ev_cmdline_t ev_cmdline = { .ro = -1, .rootdelay = -1, .shell = 1 };
 
@@ -63,7 +63,10 @@ static void add_env(char ***envp, unsigned *n, const char *key, const char *val)
 	if (!env)
 		return;
 	*envp = env;
-	kv = xasprintf("%s=%s", key, val ? val : "1");
+	kv = malloc(strlen(key) + strlen(val ? val : "1") + 2);
+	if (!kv)
+		return;
+	sprintf(kv, "%s=%s", key, val ? val : "1");
 	for (p = kv; *p != '='; p++)
 		if (*p == '.' || *p == '-')
 			*p = '_';
@@ -163,4 +166,57 @@ int FAST_FUNC ev_cmdline_break(const char *stage)
 			b++;
 	}
 	return 0;
+}
+
+/* Read a whole small file; NULL when there is none (or on OOM). */
+static char *slurp(const char *path)
+{
+	char buf[4096 + 1];
+	int n = open_read_close(path, buf, sizeof(buf) - 1);
+
+	if (n < 0)
+		return NULL;
+	buf[n] = '\0';
+	return strdup(buf);
+}
+
+char* FAST_FUNC ev_cmdline_read(void)
+{
+	char *image = slurp(ev_path("/etc/evinit/cmdline"));
+	char *kernel = slurp(ev_path("/proc/cmdline"));
+	size_t len = (image ? strlen(image) : 0) + (kernel ? strlen(kernel) : 0) + 2;
+	char *text = malloc(len), *p;
+
+	if (text) {
+		/* a later word wins: the kernel's over the image's defaults */
+		snprintf(text, len, "%s %s", image ? image : "", kernel ? kernel : "");
+		for (p = text; (p = strchr(p, '\n')) != NULL; )
+			*p = ' ';	/* the files' newlines, for the log */
+	}
+	free(image);
+	free(kernel);
+	return text;
+}
+
+unsigned FAST_FUNC ev_cmdline_secs(const char *key, unsigned dflt)
+{
+	char **e;
+	char name[64];
+	size_t n = strlen(key), i;
+
+	/* in the jobs' spelling: rd.probe_timeout is rd_probe_timeout */
+	if (n >= sizeof(name))
+		return dflt;
+	for (i = 0; i <= n; i++)
+		name[i] = (key[i] == '.' || key[i] == '-') ? '_' : key[i];
+	for (e = ev_cmdline.env; e && *e; e++) {
+		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=') {
+			unsigned v = bb_strtou(*e + n + 1, NULL, 10);
+			if (errno || v == 0 || v > 3600)
+				cmdline_warn("ignoring %s=%s: not a number of seconds (1-3600)", key, *e + n + 1);
+			else
+				dflt = v;
+		}
+	}
+	return dflt;
 }

@@ -7,10 +7,12 @@
  *
  * Licensed under GPLv2, see file LICENSE in the BusyBox source tree.
  */
-//kbuild:lib-$(CONFIG_EVINIT) += evlog.o
+//kbuild:lib-$(CONFIG_EVCORE) += evlog.o
 
 #include "libbb.h"
-#include "evinit.h"
+#include "evloop.h"
+#include "evpath.h"
+#include "evlog.h"
 
 #define EARLY_MAX (64 * 1024)
 
@@ -99,7 +101,7 @@ void FAST_FUNC ev_log(int level, const char *fmt, ...)
 	} else {
 		early_line(level, line, n);
 	}
-	if (level <= LOG_WARN_ && ev_root[1] == '\0') {
+	if (level <= LOG_WARN_ && !ev_testing()) {
 		/* <3> err, <4> warning: the kernel's levels and clock */
 		int k = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
 		if (k >= 0) {

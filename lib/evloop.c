@@ -12,10 +12,10 @@
 //config:	The event core shared by the ev applets (loop, uevents, bus).
 //config:	Selected by the applets that use it; nothing to choose here.
 
-//kbuild:lib-$(CONFIG_EVCORE) += evloop.o evuevent.o evbus.o
+//kbuild:lib-$(CONFIG_EVCORE) += evloop.o
 
 #include "libbb.h"
-#include "evcore.h"
+#include "evloop.h"
 #include <sys/signalfd.h>
 
 static struct {

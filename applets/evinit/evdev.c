@@ -6,8 +6,16 @@
  * happen.  For each device:
  *   MODALIAS    -> the image's modules.alias, matched here -> modprobe in a
  *                  child (a few at a time; a failure names the module)
- *   block       -> probe -> /dev/disk/by-{uuid,label,partuuid,partlabel,id}
- *                  -> block-device-added/-changed/-removed with the keys
+ *   block       -> probe in a child, with a deadline -> /dev/disk/by-{uuid,
+ *                  label,partuuid,partlabel,id} -> block-device-added/
+ *                  -changed/-removed with the keys
+ *
+ * PID 1 never reads a disk: each probe runs in a child of its own, which
+ * writes the fixed-size result (ev_probe_t) into a pipe and exits.  A
+ * child that has not answered by the deadline is killed and left behind
+ * (a process in an uninterruptible read dies when the read ends): its
+ * device's event goes out without the probe's keys, and only that device
+ * waited.
  *   net         -> net-device-added INTERFACE=...
  *
  * Licensed under GPLv2, see file LICENSE in the BusyBox source tree.
@@ -15,13 +23,17 @@
 //kbuild:lib-$(CONFIG_EVINIT) += evdev.o
 
 #include "libbb.h"
+#include "../../lib/evuevent.h"
+#include "../../lib/evmod.h"
+#include "../../lib/evprobe.h"
+#include "../../lib/evcmdline.h"
 #include "evinit.h"
-#include "evprobe.h"
 #include <sys/utsname.h>
 #include <fnmatch.h>
 #include <linux/fs.h>
 
 #define MODPROBE_MAX 4		/* modprobe children at once */
+#define PROBE_MAX 8		/* probe children at once */
 
 typedef struct bdev {
 	struct bdev *next;
@@ -42,8 +54,23 @@ typedef struct modreq {
 	int started, done;
 } modreq_t;
 
+/* A block device's add or change, waiting for its probe. */
+typedef struct probe {
+	struct probe *next;
+	ev_child_t child;
+	ev_timer_t deadline;
+	int pipe;		/* read end; -1 when not running */
+	int started, abandoned, again;
+	ev_ms_t since;
+	char *devpath, *devname, *partn, *action;
+	char **ukeys;		/* the uevent keys the event copies */
+} probe_t;
+
 static struct {
 	ev_fd_t nl;
+	probe_t *probes;	/* in arrival order */
+	unsigned probing;	/* children running */
+	unsigned probe_ms;
 	bdev_t *devs;
 	alias_t *aliases;
 	unsigned naliases;
@@ -71,7 +98,7 @@ static const char *moddir(void)
 /* modules.alias: "alias PATTERN MODULE" lines, read once. */
 static void read_aliases(void)
 {
-	char path[PATH_MAX], *line;
+	char path[PATH_MAX], line[1024];
 	FILE *f;
 
 	dm.aliases_read = 1;
@@ -81,20 +108,22 @@ static void read_aliases(void)
 		ev_debug("no %s: modules are not loaded by alias", path);
 		return;
 	}
-	while ((line = xmalloc_fgetline(f)) != NULL) {
-		char *tok[3];
+	while (fgets(line, sizeof(line), f)) {
+		char *tok[2];
 		alias_t *a;
 
-		if (sscanf(line, "alias %ms %ms", &tok[0], &tok[1]) == 2) {
-			a = realloc(dm.aliases, (dm.naliases + 1) * sizeof(*a));
-			if (a) {
-				dm.aliases = a;
-				a[dm.naliases].pattern = tok[0];
-				a[dm.naliases].module = tok[1];
-				dm.naliases++;
-			}
+		if (sscanf(line, "alias %ms %ms", &tok[0], &tok[1]) != 2)
+			continue;
+		a = realloc(dm.aliases, (dm.naliases + 1) * sizeof(*a));
+		if (!a) {
+			free(tok[0]);
+			free(tok[1]);
+			continue;
 		}
-		free(line);
+		dm.aliases = a;
+		a[dm.naliases].pattern = tok[0];
+		a[dm.naliases].module = tok[1];
+		dm.naliases++;
 	}
 	fclose(f);
 }
@@ -125,14 +154,14 @@ int FAST_FUNC ev_dev_busy(void)
 	for (r = dm.mods; r; r = r->next)
 		if (!r->done)
 			return 1;
-	return 0;
+	return dm.probes != NULL;
 }
 
 /* In the child: the module in-process (finit_module), or else modprobe.
  * Test mode always runs modprobe (the tests' stand-in). */
 static int load_module(void *arg)
 {
-	return ev_mod_child(moddir(), ((modreq_t *)arg)->module, ev_root[1] != '\0');
+	return ev_mod_child(moddir(), ((modreq_t *)arg)->module, ev_testing());
 }
 
 static void start_modprobes(void)
@@ -306,78 +335,332 @@ static void serial(const ev_uevent_t *u, char ***keys)
 	keys_add(kv, keys);
 }
 
+static void keys_free(char **keys)
+{
+	char **k;
+
+	for (k = keys ? keys + 1 : NULL; k && *k; k++)
+		if (**k)
+			free(*k);
+	free(keys);
+}
+
+static void unlink_dev(bdev_t *d)
+{
+	bdev_t **pp;
+
+	for (pp = &dm.devs; *pp != d; pp = &(*pp)->next)
+		continue;
+	*pp = d->next;
+}
+
+static void probe_free(probe_t *r)
+{
+	ev_timer_stop(&r->deadline);
+	if (r->pipe >= 0)
+		close(r->pipe);
+	keys_free(r->ukeys);
+	free(r->devpath);
+	free(r->devname);
+	free(r->partn);
+	free(r->action);
+	free(r);
+}
+
+static void probe_unlink(probe_t *r)
+{
+	probe_t **pp;
+
+	for (pp = &dm.probes; *pp; pp = &(*pp)->next) {
+		if (*pp == r) {
+			*pp = r->next;
+			return;
+		}
+	}
+}
+
+static void start_probes(void);
+
+/* The probe of R is over: P holds what it found, or is NULL (WHY says
+ * what went wrong).  The device's event goes out either way. */
+static void device_ready(probe_t *r, const ev_probe_t *p, const char *why)
+{
+	bdev_t *d = find_dev(r->devpath);
+	char **k;
+
+	if (why) {
+		char kv[160];
+
+		ev_warn("probe failed: %s, %s", r->devname, why);
+		snprintf(kv, sizeof(kv), "PROBE_FAILED=%s", why);
+		keys_add(kv, &r->ukeys);
+	}
+	if (d) {	/* change: the old links and keys go */
+		unlink_dev(d);
+		free_dev(d);
+	}
+	d = calloc(1, sizeof(*d));
+	if (!d || !(d->devpath = strdup(r->devpath))) {
+		free(d);
+		ev_err("out of memory: %s is not announced", r->devname);
+		return;
+	}
+	d->keys = r->ukeys;	/* the event's keys move to the device */
+	r->ukeys = NULL;
+	if (p)
+		ev_probe_keys(p, keys_add, &d->keys);
+	if (!d->keys) {
+		free(d->devpath);
+		free(d);
+		return;
+	}
+	d->next = dm.devs;
+	dm.devs = d;
+	make_links(d, r->devname);
+	k = d->keys;
+	k[0] = (char *)(strcmp(r->action, "add") == 0 ? EV_BLOCK_ADDED : EV_BLOCK_CHANGED);
+	ev_emit(k);
+}
+
+/* Another add or change came while R's probe ran: probe again, in order. */
+static void probe_again(probe_t *r)
+{
+	r->again = 0;
+	r->started = 0;
+	start_probes();
+}
+
+static void FAST_FUNC probe_exited(ev_child_t *c, int status)
+{
+	probe_t *r = c->data;
+	struct { int err; ev_probe_t p; } res;
+	char why[64];
+	ssize_t n;
+
+	if (r->abandoned) {	/* timed out, announced already */
+		ev_info("the probe of %s ended %u ms after its deadline", r->devname,
+				(unsigned)(ev_now() - r->since) - dm.probe_ms);
+		probe_free(r);
+		return;
+	}
+	dm.probing--;
+	ev_timer_stop(&r->deadline);
+	n = read(r->pipe, &res, sizeof(res));
+	close(r->pipe);
+	r->pipe = -1;
+	if (r->again) {
+		probe_again(r);
+		return;
+	}
+	probe_unlink(r);
+	if (n == (ssize_t)sizeof(res)) {
+		if (res.err < 0)	/* gone already, an empty drive, a read error */
+			ev_info("%s: cannot probe: %s", r->devname, strerror(-res.err));
+		device_ready(r, &res.p, NULL);
+	} else {
+		if (WIFSIGNALED(status))
+			snprintf(why, sizeof(why), "the prober died of signal %s", get_signame(WTERMSIG(status)));
+		else
+			snprintf(why, sizeof(why), "the prober exited with status %d", WEXITSTATUS(status));
+		device_ready(r, NULL, why);
+	}
+	probe_free(r);
+	start_probes();
+	if (!ev_dev_busy())
+		ev_engine_poke();	/* for whoever waits for idle */
+}
+
+static void FAST_FUNC probe_expired(ev_timer_t *t)
+{
+	probe_t *r = t->data;
+	char why[96];
+
+	/* killed, and left to exit when its read ends: it is no longer ours
+	 * to wait for */
+	kill(r->child.pid, SIGKILL);
+	r->abandoned = 1;
+	dm.probing--;
+	probe_unlink(r);
+	snprintf(why, sizeof(why), "timed out after %u s (rd.probe_timeout=, EVINIT_PROBE_TIMEOUT)",
+			dm.probe_ms / 1000);
+	device_ready(r, NULL, why);
+	if (r->again) {
+		/* what came meanwhile waits its turn behind nothing */
+		ev_warn("%s: its later uevent is not probed (the device hangs)", r->devname);
+	}
+	start_probes();
+	if (!ev_dev_busy())
+		ev_engine_poke();
+}
+
+struct probe_args {
+	probe_t *r;
+	int fd;
+};
+
+/* In the child: probe, write the result, exit. */
+static int probe_child(void *arg)
+{
+	struct probe_args *a = arg;
+	struct { int err; ev_probe_t p; } res;
+
+	memset(&res, 0, sizeof(res));
+	res.err = ev_probe_blockdev(ev_root, a->r->devname, a->r->devpath, a->r->partn, &res.p);
+	return full_write(a->fd, &res, sizeof(res)) == sizeof(res) ? 0 : 1;
+}
+
+static void start_probes(void)
+{
+	probe_t *r, *next;
+
+	for (r = dm.probes; r && dm.probing < PROBE_MAX; r = next) {
+		struct probe_args a;
+		int pfd[2];
+		pid_t pid;
+
+		next = r->next;
+		if (r->started)
+			continue;
+		/* one probe per device at a time, in the order they came */
+		r->started = 1;
+		if (pipe2(pfd, O_CLOEXEC | O_NONBLOCK) < 0) {
+			probe_unlink(r);
+			device_ready(r, NULL, strerror(errno));
+			probe_free(r);
+			continue;
+		}
+		a.r = r;
+		a.fd = pfd[1];
+		r->child.cb = probe_exited;
+		r->child.data = r;
+		pid = ev_fork(&r->child, probe_child, &a);
+		close(pfd[1]);
+		if (pid < 0) {
+			close(pfd[0]);
+			probe_unlink(r);
+			device_ready(r, NULL, strerror(-pid));
+			probe_free(r);
+			continue;
+		}
+		r->pipe = pfd[0];
+		r->since = ev_now();
+		r->deadline.cb = probe_expired;
+		r->deadline.data = r;
+		ev_timer_in(&r->deadline, dm.probe_ms);
+		dm.probing++;
+	}
+}
+
+static probe_t *find_probe(const char *devpath)
+{
+	probe_t *r;
+
+	for (r = dm.probes; r; r = r->next)
+		if (strcmp(r->devpath, devpath) == 0)
+			return r;
+	return NULL;
+}
+
+/* The keys of the event that do not need the disk: from the uevent and
+ * sysfs, taken now. */
+static char **uevent_keys(ev_uevent_t *u, const char *devname)
+{
+	static const char copied[] ALIGN1 =
+		"MAJOR\0" "MINOR\0" "DEVTYPE\0" "PARTN\0" "PARTNAME\0" "DM_NAME\0" "DISKSEQ\0";
+	char **keys = calloc(2, sizeof(keys[0]));
+	char kv[PATH_MAX + 16];
+	const char *k;
+
+	if (!keys)
+		return NULL;
+	keys[0] = (char *)"";	/* slot for the event name */
+	snprintf(kv, sizeof(kv), "DEVNAME=%s", devname);
+	keys_add(kv, &keys);
+	snprintf(kv, sizeof(kv), "DEVPATH=%s", u->devpath);
+	keys_add(kv, &keys);
+	for (k = copied; *k; k += strlen(k) + 1) {
+		const char *v = ev_uevent_get(u, k);
+		if (v) {
+			snprintf(kv, sizeof(kv), "%s=%s", k, v);
+			keys_add(kv, &keys);
+		}
+	}
+	serial(u, &keys);
+	return keys;
+}
+
 static void block_event(ev_uevent_t *u)
 {
 	bdev_t *d = find_dev(u->devpath);
-	char devname[PATH_MAX], kv[PATH_MAX + 16];
-	ev_probe_t p;
-	int err;
+	probe_t *r = find_probe(u->devpath);
+	char devname[PATH_MAX];
+	const char *partn;
 
 	if (!u->devname)
 		return;
 	snprintf(devname, sizeof(devname), "/dev/%s", u->devname);
 	if (strcmp(u->action, "remove") == 0) {
+		if (r) {	/* never announced: nothing to take back */
+			probe_unlink(r);
+			if (r->pipe >= 0) {
+				kill(r->child.pid, SIGKILL);
+				r->abandoned = 1;	/* its exit frees it */
+				dm.probing--;
+			} else {
+				probe_free(r);
+			}
+			start_probes();
+		}
 		if (d) {
-			bdev_t **pp;
-			d->keys[0] = (char *)"block-device-removed";
+			d->keys[0] = (char *)EV_BLOCK_REMOVED;
 			ev_emit(d->keys);
-			for (pp = &dm.devs; *pp != d; pp = &(*pp)->next)
-				continue;
-			*pp = d->next;
+			unlink_dev(d);
 			free_dev(d);
 		}
 		return;
 	}
 	if (strcmp(u->action, "add") != 0 && strcmp(u->action, "change") != 0)
 		return;
-
-	err = ev_probe_blockdev(ev_root[1] ? ev_root : "", devname, u->devpath,
-			ev_uevent_get(u, "PARTN"), &p);
-	if (err < 0)	/* gone already, an empty drive, a read error */
-		ev_info("%s: cannot probe: %s", devname, strerror(-err));
-
-	if (d) {	/* change: the old links and keys go */
-		bdev_t **pp;
-		for (pp = &dm.devs; *pp != d; pp = &(*pp)->next)
-			continue;
-		*pp = d->next;
-		free_dev(d);
-	}
-	d = calloc(1, sizeof(*d));
-	if (!d)
-		return;
-	d->devpath = strdup(u->devpath);
-	d->keys = calloc(2, sizeof(d->keys[0]));
-	if (!d->devpath || !d->keys) {
-		free(d->keys);
-		free(d->devpath);
-		free(d);
-		return;
-	}
-	d->keys[0] = (char *)"";	/* slot for the event name */
-	snprintf(kv, sizeof(kv), "DEVNAME=%s", devname);
-	keys_add(kv, &d->keys);
-	snprintf(kv, sizeof(kv), "DEVPATH=%s", u->devpath);
-	keys_add(kv, &d->keys);
-	{
-		static const char copied[] ALIGN1 =
-			"MAJOR\0" "MINOR\0" "DEVTYPE\0" "PARTN\0" "PARTNAME\0" "DM_NAME\0" "DISKSEQ\0";
-		const char *k;
-		for (k = copied; *k; k += strlen(k) + 1) {
-			const char *v = ev_uevent_get(u, k);
-			if (v) {
-				snprintf(kv, sizeof(kv), "%s=%s", k, v);
-				keys_add(kv, &d->keys);
-			}
+	if (r) {	/* probed now: this one's keys win, probed afterwards */
+		keys_free(r->ukeys);
+		r->ukeys = uevent_keys(u, devname);
+		if (strcmp(u->action, "add") == 0) {
+			free(r->action);
+			r->action = strdup("add");
 		}
+		if (r->pipe >= 0)
+			r->again = 1;
+		if (!r->ukeys || !r->action) {
+			probe_unlink(r);
+			probe_free(r);
+		}
+		return;
 	}
-	ev_probe_keys(&p, keys_add, &d->keys);
-	serial(u, &d->keys);
-	d->next = dm.devs;
-	dm.devs = d;
-	make_links(d, devname);
-	d->keys[0] = (char *)(strcmp(u->action, "add") == 0 ? "block-device-added" : "block-device-changed");
-	ev_emit(d->keys);
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		goto oom;
+	r->pipe = -1;
+	partn = ev_uevent_get(u, "PARTN");
+	r->devpath = strdup(u->devpath);
+	r->devname = strdup(devname);
+	r->partn = partn ? strdup(partn) : NULL;
+	/* a change of a device never announced is its arrival */
+	r->action = strdup(d ? u->action : "add");
+	r->ukeys = uevent_keys(u, devname);
+	if (!r->devpath || !r->devname || (partn && !r->partn) || !r->action || !r->ukeys) {
+		probe_free(r);
+		goto oom;
+	}
+	{
+		probe_t **pp;
+		for (pp = &dm.probes; *pp; pp = &(*pp)->next)
+			continue;
+		*pp = r;
+	}
+	start_probes();
+	return;
+ oom:
+	ev_err("out of memory: %s is not announced", devname);
 }
 
 /* ---- every uevent ---- */
@@ -395,7 +678,7 @@ static void handle(ev_uevent_t *u)
 		if (ifname) {
 			char kv[64];
 			snprintf(kv, sizeof(kv), "INTERFACE=%s", ifname);
-			ev_emitv("net-device-added", kv, NULL);
+			ev_emitv(EV_NET_ADDED, kv, NULL);
 		}
 	}
 }
@@ -449,14 +732,20 @@ int FAST_FUNC ev_dev_start(int netlink)
 			ev_fd_add(&dm.nl);
 		}
 	}
-	ev_emitv("starting", "JOB=udevd", "INSTANCE=", NULL);
+	dm.probe_ms = ev_cmdline_secs("rd.probe_timeout", CONFIG_EVINIT_PROBE_TIMEOUT) * 1000;
+	ev_emitv(EV_STARTING, "JOB=" EV_UDEVD, "INSTANCE=", NULL);
 	rescan();
-	ev_emitv("started", "JOB=udevd", "INSTANCE=", NULL);
+	ev_emitv(EV_STARTED, "JOB=" EV_UDEVD, "INSTANCE=", NULL);
 	return 0;
 }
 
 void FAST_FUNC ev_dev_stop(void)
 {
+	probe_t *r;
+
+	for (r = dm.probes; r; r = r->next)
+		if (r->pipe >= 0)
+			kill(r->child.pid, SIGKILL);
 	if (dm.nl.fd >= 0) {
 		ev_fd_del(&dm.nl);
 		close(dm.nl.fd);

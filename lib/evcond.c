@@ -12,8 +12,7 @@
  * Licensed under GPLv2, see file LICENSE in the BusyBox source tree.
  */
 
-//kbuild:lib-$(CONFIG_EVINIT) += evcond.o
-//kbuild:lib-$(CONFIG_EVTEST) += evcond.o
+//kbuild:lib-$(CONFIG_EVCORE) += evcond.o
 
 #include "libbb.h"
 #include "evjob.h"

@@ -12,7 +12,8 @@
 //kbuild:lib-$(CONFIG_EVCRYPT) += evclient.o
 
 #include "libbb.h"
-#include "evcore.h"
+#include "../lib/evloop.h"
+#include "evclient.h"
 
 static struct client {
 	int ctl;		/* requests; -1: no evinit */

@@ -1,0 +1,44 @@
+/* vi: set sw=4 ts=4: */
+/*
+ * evbox lib: the names that cross rooms.  Every event evinit, its device
+ * manager and the applets emit or wait for is here, once; the keys they
+ * carry are in the comment beside each (DESIGN.md's table).  String
+ * constants, so "patterns" for a subscription concatenate with them.
+ *
+ * Licensed under GPLv2, see file LICENSE in the BusyBox source tree.
+ */
+#ifndef EVNAMES_H
+#define EVNAMES_H 1
+
+/* evinit */
+#define EV_STARTUP		"startup"		/* the command line as env */
+#define EV_VIRTUAL_FS		"virtual-filesystems"
+#define EV_STARTING		"starting"		/* JOB INSTANCE */
+#define EV_STARTED		"started"		/* JOB INSTANCE */
+#define EV_STOPPING		"stopping"		/* JOB INSTANCE RESULT EXIT_STATUS|EXIT_SIGNAL */
+#define EV_STOPPED		"stopped"		/* JOB INSTANCE RESULT EXIT_STATUS|EXIT_SIGNAL */
+#define EV_SWITCH_ROOT		"switch-root"		/* ROOT INIT; evinit's own */
+#define EV_RESCUE		"rescue"		/* REASON [WANTED] [HINT] [JOB] */
+#define EV_RESCUE_DONE		"rescue-done"
+#define EV_TIMEOUT_PAUSE	"timeout-pause"		/* evctl timeout pause */
+#define EV_TIMEOUT_RESUME	"timeout-resume"
+/* the device manager (job "udevd") */
+#define EV_UDEVD		"udevd"
+#define EV_BLOCK_ADDED		"block-device-added"	/* DEVNAME DEVPATH MAJOR MINOR ID_FS_* ... */
+#define EV_BLOCK_CHANGED	"block-device-changed"
+#define EV_BLOCK_REMOVED	"block-device-removed"
+#define EV_NET_ADDED		"net-device-added"	/* INTERFACE */
+#define EV_NET_UP		"net-device-up"		/* INTERFACE ADDRESS SERVER ROOTPATH DNS */
+#define EV_DEVICES_SETTLED	"devices-settled"
+/* evmount */
+#define EV_MOUNTED		"mounted"		/* MOUNTPOINT DEVICE TYPE */
+/* evcrypt */
+#define EV_PASSPHRASE_PROMPT	"passphrase-prompt"	/* DEVNAME NAME */
+#define EV_PASSPHRASE_DONE	"passphrase-done"	/* DEVNAME NAME */
+#define EV_CRYPT_WANTED		"crypt-wanted"		/* NAME WANTED */
+#define EV_CRYPT_UNLOCKED	"crypt-unlocked"	/* NAME DEVNAME */
+
+/* The job whose `mounted MOUNTPOINT=/root` starts the switch. */
+#define EV_JOB_MOUNTALL		"mountall"
+
+#endif

@@ -351,7 +351,10 @@ static int FAST_FUNC bus_emit(char **ev)
 
 static void reload(void)
 {
-	ev_engine_load(ev_path("/etc/evinit"));
+	char dir[PATH_MAX];
+
+	/* not ev_path()'s buffer: the load itself uses ev_path() */
+	ev_engine_load(ev_path_buf(dir, sizeof(dir), "/etc/evinit"));
 }
 
 static void FAST_FUNC bus_request(ev_bus_client_t *c, char **argv)

@@ -10,6 +10,7 @@
 //config:	default n
 //config:	select EVCORE
 //config:	select EVPROBE
+//config:	depends on EVINIT
 //config:	help
 //config:	Subcommands that run one piece of the event core and print what
 //config:	happened, for testsuite/evcore.tests.  Not for images.
@@ -23,7 +24,8 @@
 //usage:       "	| netlink | coldplug SYSROOT | busd [-u UID] SOCKET\n"
 //usage:       "	| jobs [-s] FILE... | jobs [-s] -d DIR\n"
 //usage:       "	| cond [-m] [-e K=V]... [-i TEMPLATE] EXPR [NAME[,K=V]...]...\n"
-//usage:       "	| probe [-s SECTOR] [-p PARTN] FILE"
+//usage:       "	| probe [-s SECTOR] [-p PARTN] FILE\n"
+//usage:       "	| engine [-w EVENT:MS]... DIR EVENT[,K=V...]..."
 //usage:#define evtest_full_usage "\n\n"
 //usage:       "Drive the evbox event core and print what happened\n"
 //usage:     "\n	timers	Arm a timer per MS (-MS: arm, then cancel it); print each"
@@ -45,6 +47,11 @@
 
 //usage:     "\n	probe	Print the ID_* keys of FILE; -p: of partition PARTN of the"
 //usage:     "\n		disk FILE with SECTOR byte sectors (default 512)"
+//usage:     "\n	engine	Run evinit's job engine alone on the jobs of DIR/etc/evinit"
+//usage:     "\n		(DIR as evinit -r's test tree), emit each EVENT in turn and"
+//usage:     "\n		print every event as the engine handles it, until idle;"
+//usage:     "\n		-w: print 'done EVENT' when that event is done, with a"
+//usage:     "\n		limit of MS milliseconds (0: none)"
 
 #include "libbb.h"
 #include "../lib/evloop.h"
@@ -52,6 +59,7 @@
 #include "../lib/evbus.h"
 #include "../lib/evjob.h"
 #include "../lib/evprobe.h"
+#include "evinit/evinit.h"
 #include <linux/netlink.h>
 #include <sys/mount.h>	/* BLKGETSIZE64 */
 
@@ -537,13 +545,97 @@ static int do_probe(char **argv)
 	return 0;
 }
 
+/* ---- the job engine, without evinit ---- */
+
+static llist_t *wait_for;	/* "EVENT:MS" */
+
+static void FAST_FUNC engine_done(void *ctx)
+{
+	printf("done %s\n", (char *)ctx);
+}
+
+static int FAST_FUNC engine_publish(char **ev)
+{
+	char **e;
+
+	printf("event %s", ev[0]);
+	for (e = ev + 1; *e; e++)
+		printf(" %s", *e);
+	bb_putchar('\n');
+	return 0;
+}
+
+static void FAST_FUNC engine_event(char **ev)
+{
+	llist_t *l;
+
+	for (l = wait_for; l; l = l->link) {
+		char *colon = strchr(l->data, ':');
+		size_t n = colon ? (size_t)(colon - l->data) : strlen(l->data);
+
+		if (strncmp(ev[0], l->data, n) == 0 && ev[0][n] == '\0'
+		 && ev_engine_when_done(engine_done, xstrdup(ev[0]),
+				colon ? xatou(colon + 1) : 0, "evtest -w") < 0)
+			printf("when_done %s: refused\n", ev[0]);
+	}
+}
+
+static void FAST_FUNC engine_critical(const char *job, const char *why)
+{
+	printf("critical %s: %s\n", job, why);
+}
+
+static void FAST_FUNC engine_idle(void)
+{
+	ev_stop(0);
+}
+
+static void FAST_FUNC engine_deadline(ev_timer_t *t UNUSED_PARAM)
+{
+	printf("not idle after 20 s\n");
+	fflush_all();
+	_exit(1);
+}
+
+static int do_engine(char **argv)
+{
+	static const ev_engine_hooks_t hooks = {
+		.event = engine_event,
+		.publish = engine_publish,
+		.critical = engine_critical,
+		.idle = engine_idle,
+	};
+	ev_timer_t deadline = { .cb = engine_deadline };
+	char dir[PATH_MAX];
+
+	getopt32(argv, "^" "w:*" "\0" "-1", &wait_for);
+	argv += optind;
+	if (ev_root_set(argv[0]) < 0)
+		bb_die_memory_exhausted();
+	setvbuf(stdout, NULL, _IOLBF, 0);	/* jobs write to it too */
+	ev_log_open(1, 0);
+	ev_engine_init(&hooks);
+	ev_engine_load(ev_path_buf(dir, sizeof(dir), "/etc/evinit"));
+	for (argv++; *argv; argv++) {
+		char *ev[EV_MSG_ARGS + 1], *p = xstrdup(*argv);
+		unsigned n = 0;
+
+		for (ev[n] = strtok(p, ","); ev[n] && n < EV_MSG_ARGS; ev[++n] = strtok(NULL, ","))
+			continue;
+		ev[n] = NULL;
+		ev_emit(ev);
+	}
+	ev_timer_in(&deadline, 20 * 1000);
+	return ev_run();
+}
+
 int evtest_main(int argc, char **argv) MAIN_EXTERNALLY_VISIBLE;
 int evtest_main(int argc UNUSED_PARAM, char **argv)
 {
 	static const char cmds[] ALIGN1 =
 		"timers\0" "signal\0" "child\0" "uevent\0"
 		"netlink\0" "coldplug\0" "busd\0"
-		"jobs\0" "cond\0" "probe\0";
+		"jobs\0" "cond\0" "probe\0" "engine\0";
 	int rc;
 
 	if (!argv[1])
@@ -559,6 +651,7 @@ int evtest_main(int argc UNUSED_PARAM, char **argv)
 	case 7: rc = do_jobs(argv + 1); break;
 	case 8: rc = do_cond(argv + 1); break;
 	case 9: rc = do_probe(argv + 1); break;
+	case 10: rc = do_engine(argv + 1); break;
 	default: bb_show_usage();
 	}
 	fflush_all();

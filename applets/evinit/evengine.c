@@ -358,7 +358,7 @@ static evq_t *lifecycle(inst_t *in, const char *what, int wait)
 		if (in->exit_signal) {
 			snprintf(status, sizeof(status), "EXIT_SIGNAL=%s", get_signame(in->exit_signal));
 			ev[4] = status;
-		} else if (in->failed) {
+		} else if (in->failed && in->exit_status) {
 			snprintf(status, sizeof(status), "EXIT_STATUS=%d", in->exit_status);
 			ev[4] = status;
 		}
@@ -510,6 +510,8 @@ static void FAST_FUNC proc_done(ev_child_t *c, int status)
 	}
 	in->main_pid = 0;
 	if (in->state == S_KILLED) {	/* stopped on purpose */
+		if (in->failed && WIFSIGNALED(status))
+			in->exit_signal = WTERMSIG(status);
 		inst_step(in);
 		return;
 	}
@@ -824,6 +826,7 @@ static void FAST_FUNC when_done_expired(ev_timer_t *t)
 				q->blockers--;
 				ev_err("job %s: not done %u s after event %s (%s): stopping it",
 						inst_label(in), q->limit_s, q->ev[0], q->limit_name);
+				in->failed = 1;	/* its time was up: not a clean stop */
 				inst_stop(in, NULL);
 			}
 		}

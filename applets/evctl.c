@@ -102,7 +102,7 @@ static int analyze(const char *file)
 {
 	FILE *f = xfopen_for_read(file);
 	span_t *jobs = NULL, *sp;
-	unsigned first = 0, last = 0;
+	unsigned first = 0, last = 0, root = 0, hooks = 0;
 	char *line;
 
 	printf("%9s %9s  %s\n", "at (s)", "took (s)", "what");
@@ -130,14 +130,20 @@ static int analyze(const char *file)
 				else if (strcmp(arrow + 4, "waiting") == 0)
 					sp->stop = t;
 			}
+		} else if (strcmp(text, "the jobs on the mounted root are done") == 0) {
+			hooks = t;
 		} else if (is_prefixed_with(text, "event block-device-added ")
 			|| is_prefixed_with(text, "event net-device-added ")
 			|| is_prefixed_with(text, "event mounted ")
 			|| is_prefixed_with(text, "event switch-root")
 			|| is_prefixed_with(text, "event rescue")
 			|| strstr(text, "error: ")
+			|| is_prefixed_with(text, "warning: probe failed")
 		) {
 			printf("%9.3f %9s  %s\n", t / 1000.0, "", text);
+			if (!root && is_prefixed_with(text, "event mounted MOUNTPOINT=/root")
+			 && (text[30] == ' ' || text[30] == '\0'))
+				root = t;
 		}
 		free(line);
 	}
@@ -148,6 +154,9 @@ static int analyze(const char *file)
 				(end - sp->start) / 1000.0, sp->name,
 				sp->stop ? "" : " (still running)");
 	}
+	if (root && hooks >= root)	/* the init-bottom hooks */
+		printf("%9.3f %9.3f  jobs on the mounted root, until the switch\n",
+				root / 1000.0, (hooks - root) / 1000.0);
 	if (first)
 		printf("%9.3f %9.3f  evinit, first to last line\n", first / 1000.0, (last - first) / 1000.0);
 	return EXIT_SUCCESS;

@@ -14,7 +14,9 @@
  * every offset or count taken from the disk is checked before it is used.
  * One stack buffer serves all our own probes; volume_id allocates its own
  * (it is BusyBox's, with xmalloc: a failed allocation there ends the
- * process, so PID 1 must have set die_func).
+ * process).  So this file's one exception to lib/'s rule: it may die, and
+ * runs only where that is allowed: evinit's probe children (evdev.c), the
+ * one-shot tools, evtest.  PID 1 itself never calls it.
  *
  * Licensed under GPLv2, see file LICENSE in the BusyBox source tree.
  */

@@ -7,7 +7,9 @@
  * 1.0, 1.1, 1.2), LVM2 physical volumes and GPT/MBR partition tables are
  * read here.  The answers are the ones blkid gives (as udev's blkid builtin
  * turns them into ID_* keys).  Only reads, bounded by the size the caller
- * gives: no on-disk offset or length is believed without a check.
+ * gives: no on-disk offset or length is believed without a check.  Reads
+ * a disk, so it blocks, and volume_id may die on OOM: never in PID 1
+ * (evinit probes in a child, with a deadline).
  *
  * Licensed under GPLv2, see file LICENSE in the BusyBox source tree.
  */

@@ -5,6 +5,8 @@
  * then live ones, read from the loop), one for requests answered in turn
  * (emit, log).  Messages go to the console (stderr: the job's console
  * output) and, as `log`, to evinit's log; secrets never pass here.
+ * An event is read into its own buffer: the callback's pointers stay
+ * valid while it says or emits (which rebuilds the request buffer).
  *
  * Licensed under GPLv2, see file LICENSE in the BusyBox source tree.
  */
@@ -20,7 +22,8 @@ static struct client {
 	ev_fd_t sub;
 	void (*event)(char **ev) FAST_FUNC;
 	int quiet;
-	ev_msg_t msg;
+	ev_msg_t msg;	/* requests and their answers */
+	ev_msg_t in;	/* the event being handed to EVENT */
 } *cl;
 
 /* Send CL->msg, wait for the answer; evinit gone or refusing: go on
@@ -42,7 +45,7 @@ static void request(void)
 static void FAST_FUNC ready(ev_fd_t *w, short revents UNUSED_PARAM)
 {
 	char *parts[EV_MSG_ARGS + 1];
-	int n = ev_bus_recv(w->fd, &cl->msg);
+	int n = ev_bus_recv(w->fd, &cl->in);
 
 	if (n <= 0) {
 		ev_fd_del(w);
@@ -50,7 +53,7 @@ static void FAST_FUNC ready(ev_fd_t *w, short revents UNUSED_PARAM)
 		cl->event(NULL);	/* evinit closed the bus: the switch */
 		return;
 	}
-	if (ev_msg_split(cl->msg.buf, cl->msg.len, parts) >= 2 && strcmp(parts[0], "event") == 0)
+	if (ev_msg_split(cl->in.buf, cl->in.len, parts) >= 2 && strcmp(parts[0], "event") == 0)
 		cl->event(parts + 1);
 }
 

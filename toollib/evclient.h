@@ -17,7 +17,9 @@ PUSH_AND_SET_FUNCTION_VISIBILITY_TO_HIDDEN
 
 /* Connect to evinit's bus ($EVBUS): subscribe to PATTERNS (NUL-separated,
  * ending in an empty one) and hand each event to EVENT from the loop
- * (NULL when evinit closes the bus).  Returns 0, or -errno without evinit. */
+ * (NULL when evinit closes the bus); its strings stay valid until EVENT
+ * returns, through any ev_client_say() or ev_client_emit() it makes.
+ * Returns 0, or -errno without evinit. */
 int ev_client_open(const char *patterns, void (*event)(char **ev) FAST_FUNC) FAST_FUNC;
 int ev_client_connected(void) FAST_FUNC;
 /* QUIET: only errors on the console (the log gets everything). */

@@ -64,10 +64,21 @@ make_image()
 	fi
 }
 
+# vm_drive DISK: QEMU's -drive options for DISK, an image file (raw,
+# snapshot=on: it stays as it was) or a driver= spec (testsuite/vm/disks.sh's
+# disks that are no file, e.g. null-co's slow disk).
+vm_drive()
+{
+	case $1 in
+	driver=*) printf '%s' "$1" ;;
+	*) printf 'file=%s,format=raw,snapshot=on' "$1" ;;
+	esac
+}
+
 # vm_start DIR CMDLINE DISK... : QEMU in the background, its console and
 # monitor as pipe pairs DIR/console.{in,out}, DIR/monitor.{in,out}; the
 # monitor's output goes to DIR/monitor.log.  Sets vm_pid.  A DISK is
-# attached as virtio, snapshot=on (the image stays as it was).  vm_flags:
+# attached as virtio (vm_drive).  vm_flags:
 # more QEMU options (e.g. $vm_icount).
 vm_start()
 {
@@ -75,7 +86,7 @@ vm_start()
 	shift 2
 	rm -f "$dir/console.in" "$dir/console.out" "$dir/monitor.in" "$dir/monitor.out"
 	mkfifo "$dir/console.in" "$dir/console.out" "$dir/monitor.in" "$dir/monitor.out"
-	set -- $(for d in "$@"; do printf -- '-drive file=%s,if=virtio,format=raw,snapshot=on ' "$d"; done)
+	set -- $(for d in "$@"; do printf -- '-drive %s,if=virtio ' "$(vm_drive "$d")"; done)
 	# shellcheck disable=SC2086
 	qemu-system-x86_64 -accel tcg -cpu max -m 512 -smp 1 -nodefaults $vm_flags \
 		-display none -no-reboot \
@@ -95,7 +106,7 @@ vm_start()
 # are known: "pci 0000:00:1N.0").
 vm_plug_steps()
 {
-	printf 'monitor=drive_add 0 if=none,id=hp%s,file=%s,format=raw,snapshot=on\n' "$1" "$2"
+	printf 'monitor=drive_add 0 if=none,id=hp%s,%s\n' "$1" "$(vm_drive "$2")"
 	printf 'monitor=device_add virtio-blk-pci,drive=hp%s,id=hpdev%s,addr=0x%x\n' "$1" "$1" $((16 + $1))
 }
 

@@ -11,6 +11,9 @@
 #          $GPT_PARTUUID, PARTLABEL $GPT_PARTLABEL) is ext4 (UUID
 #          $GPT_FS_UUID): the same real root
 #   other  ext4, UUID $OTHER_UUID, LABEL evdata: not a root
+#   slow   no file: QEMU's null-co driver, 64 MiB of zeros, every read
+#          takes $SLOW_LATENCY_S s (a dying disk; throttling does not slow
+#          a probe, the kernel's partition scan has cached the first blocks)
 # Everything is fixed (UUIDs, times) so the same recipe gives the same bytes.
 #
 # LUKS disks cannot be made on the host (no device-mapper): they are the
@@ -34,6 +37,7 @@ GPT_PARTLABEL=evpart
 GPT_FS_UUID=5e1f0000-e7b0-4c5a-9d1e-00000000b101
 OTHER_UUID=5e1f0000-e7b0-4c5a-9d1e-00000000c001
 KEYDISK_UUID=5e1f0000-e7b0-4c5a-9d1e-00000000d001	# ext4, /keys/root.key
+SLOW_LATENCY_S=2
 # the fixtures' (testsuite/vm/fixtures/*.recipe)
 LUKS_PASS=evbox-test
 LUKS2_UUID=5e1f0100-e7b0-4c5a-9d1e-000000000001
@@ -167,6 +171,7 @@ disk()	# NAME
 {
 	case $1 in
 	luks2|luks1|argon2id|pair|pairsrv|hdrdata|hdrfile) fixture_disk "$1"; return ;;
+	slow) echo "driver=null-co,read-zeroes=on,latency-ns=${SLOW_LATENCY_S}000000000,size=64M"; return ;;
 	esac
 	d=$build/vm/disks
 	h=$(vm_hash "$top/testsuite/vm/disks.sh" "$top/testsuite/vm/root/init" "$bb")

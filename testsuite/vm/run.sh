@@ -118,6 +118,19 @@ count()
 }
 lacks_re() { [ "$phase" = check ] || return 0; ! grep -qE -e "$2" "$log"; ok "$1" $?; }
 
+# vmtest WHAT FILE LINE...: the real root printed /run/vmtest/FILE (a file
+# the row's jobs wrote in the initramfs) and it held exactly these lines,
+# in this order
+vmtest()
+{
+	[ "$phase" = check ] || return 0
+	what=$1 f=$2
+	shift 2
+	got=$(sed -n "s|^vmtest $f: ||p" "$log")
+	[ "$got" = "$(printf '%s\n' "$@")" ]
+	ok "$what (/run/vmtest/$f: $(printf '%s' "$got" | tr '\n' '|'))" $?
+}
+
 # section WHAT START END TEXT: between the first line holding START and the
 # next line holding END (fixed strings), a line holds TEXT
 section()

@@ -364,6 +364,7 @@ static void FAST_FUNC bus_request(ev_bus_client_t *c, char **argv)
 	if (strcmp(argv[0], "status") == 0) {
 		ev_msg_init(&m, "ok");
 		ev_engine_status(&m);
+		ev_dev_status(&m);
 	} else if (strcmp(argv[0], "log") == 0 && argv[1]) {
 		ev_info("log: %s", argv[1]);
 		ev_msg_init(&m, "ok");

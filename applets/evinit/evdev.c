@@ -765,12 +765,27 @@ void FAST_FUNC ev_dev_list(void (*out)(const char *line) FAST_FUNC)
 		const char *uuid = ev_event_get(d->keys, "ID_FS_UUID");
 		const char *label = ev_event_get(d->keys, "ID_FS_LABEL");
 		const char *partuuid = ev_event_get(d->keys, "ID_PART_ENTRY_UUID");
+		const char *failed = ev_event_get(d->keys, "PROBE_FAILED");
 
-		snprintf(line, sizeof(line), "%s  TYPE=%s UUID=%s%s%s%s%s",
+		snprintf(line, sizeof(line), "%s  TYPE=%s UUID=%s%s%s%s%s%s%s%s",
 				ev_event_get(d->keys, "DEVNAME"), type ? type : "(unknown)",
 				uuid ? uuid : "(none)",
 				label ? " LABEL=" : "", label ? label : "",
-				partuuid ? " PARTUUID=" : "", partuuid ? partuuid : "");
+				partuuid ? " PARTUUID=" : "", partuuid ? partuuid : "",
+				failed ? " (probe failed: " : "", failed ? failed : "", failed ? ")" : "");
 		out(line);
+	}
+}
+
+void FAST_FUNC ev_dev_status(ev_msg_t *m)
+{
+	probe_t *r;
+	ev_ms_t now = ev_now();
+
+	for (r = dm.probes; r; r = r->next) {
+		if (r->pipe >= 0)
+			ev_msg_addf(m, "udevd: probing %s for %u ms", r->devname, (unsigned)(now - r->since));
+		else
+			ev_msg_addf(m, "udevd: %s waits for a prober", r->devname);
 	}
 }

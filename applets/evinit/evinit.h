@@ -84,6 +84,8 @@ void ev_dev_stop(void) FAST_FUNC;
 int ev_dev_busy(void) FAST_FUNC;
 /* Print every block device seen, with type and UUID (for rescue). */
 void ev_dev_list(void (*out)(const char *line) FAST_FUNC) FAST_FUNC;
+/* The probes under way, as parts of a bus "status" answer. */
+void ev_dev_status(ev_msg_t *m) FAST_FUNC;
 
 /* ---- the switch (evswitch.c) ---- */
 /* Why the real root at ROOT cannot be switched to, or NULL when it can:

@@ -11,7 +11,6 @@
 #   make initramfs      the image: scripts/mkinitramfs with .config's "Image
 #                       builder" options (mode, modules, compression, output)
 #                       and build/busybox; prints what went in
-#   make vmsmoke        the first smoke boot (scripts/vm/smoke.sh)
 #   make fixturecheck   disk fixtures (LUKS, md, LVM) made in a throwaway VM by
 #                       testsuite/vm/fixture.sh, checked from the host;
 #                       "N passed, N failed"
@@ -109,11 +108,6 @@ unitcheck: $(TESTBUILDS)
 initramfs: $(BUILD)/busybox
 	@scripts/mkinitramfs -c $(KCONFIG_CONFIG) -b $(BUILD)/busybox
 
-# The first real boot: Debian's kernel (fetched into build/kernel), evinit as
-# PID 1, an ext4 root found by UUID, the switch to its init.
-vmsmoke: $(BUILD)/busybox
-	@scripts/vm/smoke.sh $(BUILD) $(BUILD)/busybox
-
 # Disk images that need dm-crypt, md or LVM are made in a builder VM by
 # Debian's own tools (testsuite/vm/fixture.sh), cached in build/vm/fixtures.
 fixturecheck:
@@ -130,7 +124,7 @@ clean:
 distclean:
 	rm -rf $(BUILD) .config .config.old defconfig
 
-.PHONY: all setup defconfig savedefconfig check unitcheck vmcheck demo vmsmoke fixturecheck initramfs bench clean distclean FORCE \
+.PHONY: all setup defconfig savedefconfig check unitcheck vmcheck demo fixturecheck initramfs bench clean distclean FORCE \
 	allnoconfig allyesconfig alldefconfig oldconfig olddefconfig menuconfig nconfig
 FORCE:
 

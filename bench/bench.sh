@@ -33,8 +33,7 @@
 #
 # Environment: BENCH_ROUNDS (5), BENCH_NICE (a nice value for QEMU, e.g.
 # -10 on a busy host), BENCH_REBUILD=1 (make the initramfs-tools image
-# again), BENCH_STANDIN=1 (the evbox image from scripts/vm/mkimage.sh and a
-# stand-in mount job even when scripts/mkinitramfs exists).
+# again).
 #
 # Needs root (or sudo) for the initramfs-tools image: mkinitramfs reads
 # /lib/modules/VERSION and /boot/config-VERSION, which are made as
@@ -46,10 +45,12 @@ build=$(realpath "$1") bb=$(realpath "$2")
 top=$(cd "$(dirname "$0")/.." && pwd)
 vm=$top/scripts/vm
 work=$build/bench
+# QEMU and the console script: what the VM scenarios use (vm_start, vmconsole)
+. "$vm/vmlib.sh"
 uuid=be4c0000-e7b0-4c5a-9d1e-000000000001
 rounds=${BENCH_ROUNDS:-5}
 names="evbox floor itools"
-cmdline="root=UUID=$uuid"	# boot.sh adds: console=ttyS0 printk.time=1 panic=-1
+cmdline="root=UUID=$uuid"	# vm_start adds: console=ttyS0 printk.time=1 panic=-1
 # the floor's modules, in load order (.modinfo depends= decides it)
 floor_modules="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev
 	virtio_pci virtio_blk crc16 mbcache jbd2 crc32c_generic ext4"
@@ -105,7 +106,7 @@ make_disk()	# -> $work/disk.img, $work/root (the tree)
 }
 
 # ---- the three images -------------------------------------------------------
-cpio_gz()	# DIR OUT: a reproducible gzip'd newc cpio, as scripts/vm/mkimage.sh
+cpio_gz()	# DIR OUT: a reproducible gzip'd newc cpio (sorted, 0:0, fixed mtimes)
 {
 	(cd "$1" &&
 	 find . -mindepth 1 -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} + &&
@@ -113,48 +114,16 @@ cpio_gz()	# DIR OUT: a reproducible gzip'd newc cpio, as scripts/vm/mkimage.sh
 	 cpio -o -H newc -R 0:0 --reproducible --quiet) | gzip -n -9 > "$2"
 }
 
-# The evbox image.  With the image builder (scripts/mkinitramfs) and
-# evmount (its job init/mountall.conf) it is host-only for the bench disk's
-# root, found by root=UUID=; until they are both there, a stand-in job
-# mounts the root by UUID and scripts/vm/mkimage.sh packs what the builder
-# lacks.  BENCH_STANDIN=1 keeps the stand-in.
+# The evbox image: scripts/mkinitramfs -H, host-only for the bench disk's
+# root (its /etc/fstab), with the configuration's options; evmount (the
+# job init/mountall.conf) finds root=UUID=.
 evbox_image()	# OUT
 {
-	if [ -n "${BENCH_STANDIN:-}" ] || [ ! -x "$top/scripts/mkinitramfs" ]; then
-		standin_job
-		"$vm/mkimage.sh" -b "$bb" -k "$moddir" \
-			-m "virtio_pci virtio_blk ext4 crc32c_generic crc32c-intel" \
-			-j "$work/evbox-jobs" -o "$1"
-		evbox_how="scripts/vm/mkimage.sh, a stand-in job mounts the root by UUID"
-		return
-	fi
-	set -- "$1"
-	if [ -f "$top/init/mountall.conf" ]; then
-		evbox_how="scripts/mkinitramfs -H (host-only), evmount finds root=UUID="
-	else
-		standin_job
-		set -- "$@" -j "$work/evbox-jobs"
-		evbox_how="scripts/mkinitramfs -H (host-only), a stand-in job mounts the root by UUID (no evmount yet)"
-	fi
+	set -- -q -b "$bb" -o "$1" -k "$version" -M "$build/kernel" -H "$work/root" \
+		-m "virtio_pci virtio_blk"
 	config=${KCONFIG_CONFIG:-$top/.config}
-	[ -r "$config" ] && set -- "$@" -c "$config"
-	out=$1; shift
-	"$top/scripts/mkinitramfs" -q -b "$bb" -o "$out" -k "$version" \
-		-M "$build/kernel" -H "$work/root" -m "virtio_pci virtio_blk" "$@"
-}
-
-standin_job()	# -> $work/evbox-jobs/rootfs.conf
-{
-	mkdir -p "$work/evbox-jobs"
-	cat > "$work/evbox-jobs/rootfs.conf" <<JOB
-description "mount the root by its UUID (stand-in for evmount)"
-start on block-device-added ID_FS_UUID=$uuid
-task
-script
-	mount -t ext4 -o ro \$DEVNAME /root
-	evctl emit mounted MOUNTPOINT=/root DEVICE=\$DEVNAME TYPE=ext4
-end script
-JOB
+	[ ! -r "$config" ] || set -- "$@" -c "$config"
+	"$top/scripts/mkinitramfs" "$@"
 }
 
 floor_image()	# OUT
@@ -313,14 +282,21 @@ unpacked_size()	# IMAGE: bytes of the cpio (a compressed one, or plain + compres
 # ---- one boot -------------------------------------------------------------------
 boot_one()	# NAME ROUND [RESULTS] -> appends a line to RESULTS (results.txt)
 {
-	log=$work/console/$1-$2${BOOT_QEMU_FLAGS:+-icount}.log
+	log=$work/console/$1-$2${vm_flags:+-icount}.log
 	out=${3:-$work/results.txt}
+	d=$work/boot/$1-$2
+	rm -rf "$d"
+	mkdir -p "$d"
+	ln -s "$work/$1.img" "$d/initrd.img"
+	vm_start "$d" "$cmdline" "$work/disk.img"
 	rc=0
-	${BENCH_NICE:+nice -n "$BENCH_NICE"} "$vm/boot.sh" -k "$kernel" -i "$work/$1.img" -d "$work/disk.img" \
-		-a "$cmdline" -p BENCH-MARKER -t "${BENCH_SECONDS:-120}" -l "$log" \
-		2> "$work/boot.err" || rc=$?
+	# the marker's line, then its power-off: the whole line is in the log
+	"$build/vm/vmconsole" -c "$d/console" -m "$d/monitor" -p "$vm_pid" -l "$log" \
+		-t "${BENCH_SECONDS:-120}" "expect=BENCH-MARKER pid=1 " eof \
+		2> "$d/vmconsole.err" || rc=$?
+	vm_stop
 	if [ $rc != 0 ] || ! grep -q 'BENCH-MARKER pid=1 ' "$log"; then
-		echo "bench: $1 boot $2 did not reach the real root's marker: $(tail -n 1 "$work/boot.err")" >&2
+		echo "bench: $1 boot $2 did not reach the real root's marker: $(tail -n 1 "$d/vmconsole.err")" >&2
 		echo "--- last lines of $log" >&2
 		tail -n 25 "$log" >&2
 		exit 1
@@ -342,12 +318,14 @@ boot_one()	# NAME ROUND [RESULTS] -> appends a line to RESULTS (results.txt)
 # ---- main ---------------------------------------------------------------------------
 start=$(cut -d' ' -f1 /proc/uptime)
 setup
-version=$("$vm/kernel.sh" "$build")
-kernel=$build/kernel/boot/vmlinuz-$version
-moddir=$build/kernel/lib/modules/$version
-mkdir -p "$work"
-rm -rf "$work/console" "$work/root" "$work/evbox-jobs"
+vm_kernel || die "no kernel (scripts/vm/kernel.sh)"
+version=$kversion moddir=$kmods
+vm_nice=${BENCH_NICE:-}
+mkdir -p "$work" "$build/vm"
+rm -rf "$work/console" "$work/root" "$work/boot"
 mkdir -p "$work/console"
+cc -O2 -Wall -o "$build/vm/vmconsole" "$top/testsuite/vm/vmconsole.c" ||
+	die "cannot build testsuite/vm/vmconsole.c"
 
 say "building the floor and the marker (gcc -static -Os)"
 gcc -static -Os -Wall -o "$work/floor" "$top/bench/floor.c" \
@@ -368,7 +346,7 @@ itools_mode=$built_mode
 {
 	echo "# evbox bench $(date -u +%Y-%m-%dT%H:%MZ), kernel $version, QEMU TCG"
 	echo "# cmdline: console=ttyS0 printk.time=1 panic=-1 $cmdline (no quiet, default loglevel, for all three)"
-	echo "# evbox image: $evbox_how"
+	echo "# evbox image: scripts/mkinitramfs -H (host-only), evmount finds root=UUID="
 	echo "# initramfs-tools: MODULES=$itools_mode"
 	echo "# host: $(nproc) cores, load average before the boots: $(cut -d' ' -f1-3 /proc/loadavg)"
 	for n in $names; do
@@ -446,13 +424,15 @@ if [ "$icount_rounds" -gt 0 ]; then
 	: > "$work/results-icount.txt"
 	grep '^# size ' "$work/results.txt" >> "$work/results-icount.txt"
 	total=$((icount_rounds * 3)) i=0
+	vm_flags=$vm_icount
 	for r in $(seq 1 "$icount_rounds"); do
 		for n in $names; do
 			i=$((i + 1))
 			say "icount boot $i/$total $n (round $r)"
-			BOOT_QEMU_FLAGS="-icount shift=0,sleep=on" boot_one "$n" "$r" "$work/results-icount.txt"
+			boot_one "$n" "$r" "$work/results-icount.txt"
 		done
 	done
+	vm_flags=''
 	echo
 	echo "With -icount shift=0 (guest instructions, 1 ns each; independent of the host's load):"
 	table "$work/results-icount.txt" | tee "$work/table-icount.txt"
@@ -557,8 +537,6 @@ if [ "${BENCH_LUKS:-1}" != 0 ]; then
 	mkdir -p "$work/luks-target/etc"
 	cp "$lroot/etc/fstab" "$work/luks-target/etc/fstab"
 	echo "cryptroot UUID=$luks_uuid none luks" > "$work/luks-target/etc/crypttab"
-	. "$vm/vmlib.sh"
-	vm_kernel || die "no kernel"
 	say "making the evbox LUKS image"
 	make_image "$work/evbox-luks.img" "$work/luks-target" > "$work/evbox-luks.log" 2>&1 ||
 		{ cat "$work/evbox-luks.log" >&2; die "cannot make the evbox LUKS image"; }
@@ -567,8 +545,6 @@ if [ "${BENCH_LUKS:-1}" != 0 ]; then
 		"cryptroot UUID=$luks_uuid none luks,initramfs" \
 		"virtio_blk|virtio_pci|ext4|dm-crypt|xts|algif_skcipher"
 	itools_luks_mode=$built_mode
-	cc -O2 -Wall -o "$build/vm/vmconsole" "$top/testsuite/vm/vmconsole.c" ||
-		die "cannot build testsuite/vm/vmconsole.c"
 	{
 		echo "# LUKS: luks2-ext4 (pbkdf2 1000), cmdline: $cmdline_luks"
 		echo "# evbox image: scripts/vm/vmlib.sh make_image; itools: cryptsetup-initramfs, MODULES=$itools_luks_mode"

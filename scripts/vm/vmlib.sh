@@ -1,5 +1,6 @@
-# vmlib.sh - what the VM scenarios (testsuite/vm/run.sh) and the demo
-# (scripts/vm/demo.sh) share: the kernel, the image, disks, QEMU.
+# vmlib.sh - what the VM scenarios (testsuite/vm/run.sh), the demo
+# (scripts/vm/demo.sh) and the bench (bench/bench.sh) share: the kernel,
+# the image, disks, QEMU.
 # Sourced; the caller sets: top (the source tree), build (the build tree),
 # bb (the evbox binary).  POSIX sh.
 
@@ -12,6 +13,7 @@ vm_modules="virtio_pci virtio_blk ext4 crc32c_generic crc32c-intel"
 # with the host's load.  It costs about 2x in wall time.
 vm_icount="-icount shift=0,sleep=on"
 vm_flags=''
+vm_nice=''	# a nice value for QEMU (the bench's BENCH_NICE)
 
 # vm_kernel: sets kversion, kimage and kmods (Debian's kernel, unpacked
 # into the build tree by kernel.sh).
@@ -29,11 +31,9 @@ vm_hash()
 }
 
 # make_image OUT ROOT JOBDIR... : the initramfs for the target root tree
-# ROOT (a host-only image: its etc/fstab names the root), with the
-# scenario modules and the job files in JOBDIRs (besides the tree's
-# init/*.conf).  This is the one place that knows which builder makes
-# images: scripts/mkinitramfs when the tree has it (or $MKINITRAMFS), else
-# the stand-in scripts/vm/mkimage.sh (which ignores ROOT).
+# ROOT (a host-only image: its etc/fstab names the root), made by the
+# image builder (scripts/mkinitramfs, or $MKINITRAMFS) with the scenario
+# modules and the job files in JOBDIRs (besides the tree's init/*.conf).
 # vm_extra_modules: more modules (-m).
 make_image()
 {
@@ -41,27 +41,13 @@ make_image()
 	shift 2
 	mkinitramfs=${MKINITRAMFS:-$top/scripts/mkinitramfs}
 	mods="$vm_modules ${vm_extra_modules:-}"
-	if [ -x "$mkinitramfs" ]; then
-		set -- $(for d in "$@"; do printf -- '-j %s ' "$d"; done)
-		cfg=''
-		[ ! -f "${KCONFIG_CONFIG:-$top/.config}" ] || cfg="-c ${KCONFIG_CONFIG:-$top/.config}"
-		# from the top: it takes init/ from there
-		# shellcheck disable=SC2086
-		(cd "$top" && "$mkinitramfs" $cfg -b "$bb" -o "$out" -k "$kversion" \
-			-M "$build/kernel" -H "$hostroot" -m "$mods" -z gzip "$@")
-	else
-		jobs=$(mktemp -d "${TMPDIR:-/tmp}/vmjobs.XXXXXX")
-		for d in "$top/init" "$@"; do
-			for j in "$d"/*.conf; do
-				[ ! -e "$j" ] || cp "$j" "$jobs/"
-			done
-		done
-		"$top/scripts/vm/mkimage.sh" -b "$bb" -k "$kmods" -m "$mods" \
-			-j "$jobs" -o "$out"
-		rc=$?
-		rm -rf "$jobs"
-		return $rc
-	fi
+	set -- $(for d in "$@"; do printf -- '-j %s ' "$d"; done)
+	cfg=''
+	[ ! -f "${KCONFIG_CONFIG:-$top/.config}" ] || cfg="-c ${KCONFIG_CONFIG:-$top/.config}"
+	# from the top: it takes init/ from there
+	# shellcheck disable=SC2086
+	(cd "$top" && "$mkinitramfs" $cfg -b "$bb" -o "$out" -k "$kversion" \
+		-M "$build/kernel" -H "$hostroot" -m "$mods" -z gzip "$@")
 }
 
 # vm_drive DISK: QEMU's -drive options for DISK, an image file (raw,
@@ -79,7 +65,7 @@ vm_drive()
 # monitor as pipe pairs DIR/console.{in,out}, DIR/monitor.{in,out}; the
 # monitor's output goes to DIR/monitor.log.  Sets vm_pid.  A DISK is
 # attached as virtio (vm_drive).  vm_flags:
-# more QEMU options (e.g. $vm_icount).
+# more QEMU options (e.g. $vm_icount); vm_nice: its nice value.
 vm_start()
 {
 	dir=$1 append=$2
@@ -88,7 +74,7 @@ vm_start()
 	mkfifo "$dir/console.in" "$dir/console.out" "$dir/monitor.in" "$dir/monitor.out"
 	set -- $(for d in "$@"; do printf -- '-drive %s,if=virtio ' "$(vm_drive "$d")"; done)
 	# shellcheck disable=SC2086
-	qemu-system-x86_64 -accel tcg -cpu max -m 512 -smp 1 -nodefaults $vm_flags \
+	${vm_nice:+nice -n "$vm_nice"} qemu-system-x86_64 -accel tcg -cpu max -m 512 -smp 1 -nodefaults $vm_flags \
 		-display none -no-reboot \
 		-chardev pipe,id=con,path="$dir/console" -serial chardev:con \
 		-monitor pipe:"$dir/monitor" \

@@ -234,7 +234,7 @@ run_one()	# NAME
 	# the cache key: what the image is made of, the whole target root tree
 	# (fstab, crypttab, keyfiles) too
 	# shellcheck disable=SC2086
-	key=$( { cat "$bb" "$top/scripts/vm/vmlib.sh" "$top/scripts/vm/mkimage.sh" \
+	key=$( { cat "$bb" "$top/scripts/vm/vmlib.sh" \
 		$(ls "${MKINITRAMFS:-$top/scripts/mkinitramfs}" "${KCONFIG_CONFIG:-$top/.config}" \
 			"$top"/init/*.conf 2>/dev/null) \
 		$(for d in $jobdirs; do ls "$d"/*.conf; done)

@@ -807,18 +807,27 @@ static void FAST_FUNC bus_event(char **ev)
 
 /* ---- without evinit: the kernel's uevents, probed here ---- */
 
+/* The event a uevent makes: its name, then KEY=VALUE copies, NULL. */
+typedef struct {
+	char *ev[40];
+	unsigned n;
+} keys_t;
+
 static void FAST_FUNC keys_add(const char *kv, void *ctx)
 {
-	char ***k = ctx;
+	keys_t *ks = ctx;
 
-	*(*k)++ = xstrdup(kv);
+	/* the last place is the NULL's: a key past it is dropped */
+	if (ks->n < ARRAY_SIZE(ks->ev) - 1)
+		ks->ev[ks->n++] = xstrdup(kv);
 }
 
 static void uevent(ev_uevent_t *u)
 {
 	static const char copied[] ALIGN1 = "MAJOR\0" "MINOR\0" "PARTN\0";
-	char *ev[40], **k = ev, **f, devname[PATH_MAX];
+	char devname[PATH_MAX], kv[PATH_MAX + 16], **ev, **f;
 	const char *c, *type, *uuid;
+	keys_t ks;
 	ev_probe_t p;
 
 	if (strcmp(u->subsystem, "block") != 0 || !u->devname
@@ -829,13 +838,19 @@ static void uevent(ev_uevent_t *u)
 	snprintf(devname, sizeof(devname), "/dev/%s", u->devname);
 	if (ev_probe_blockdev(ev_root, devname, u->devpath, ev_uevent_get(u, "PARTN"), &p) < 0)
 		return;
-	*k++ = (char *)EV_BLOCK_ADDED;
-	*k++ = xasprintf("DEVNAME=%s", devname);
-	for (c = copied; *c; c += strlen(c) + 1)
-		if (ev_uevent_get(u, c))
-			*k++ = xasprintf("%s=%s", c, ev_uevent_get(u, c));
-	ev_probe_keys(&p, keys_add, &k);
-	*k = NULL;
+	ks.ev[0] = (char *)EV_BLOCK_ADDED;
+	ks.n = 1;
+	snprintf(kv, sizeof(kv), "DEVNAME=%s", devname);
+	keys_add(kv, &ks);
+	for (c = copied; *c; c += strlen(c) + 1) {
+		if (ev_uevent_get(u, c)) {
+			snprintf(kv, sizeof(kv), "%s=%s", c, ev_uevent_get(u, c));
+			keys_add(kv, &ks);
+		}
+	}
+	ev_probe_keys(&p, keys_add, &ks);
+	ks.ev[ks.n] = NULL;
+	ev = ks.ev;
 	type = ev_event_get(ev, "ID_FS_TYPE");
 	uuid = ev_event_get(ev, "ID_FS_UUID");
 	llist_add_to_end(&G.seen, xasprintf("%s %s%s%s", devname, type ? type : "(nothing recognised)",

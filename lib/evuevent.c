@@ -336,10 +336,15 @@ static int listed(struct walk *w)
 	}
 	qsort(list, n, sizeof(list[0]), by_path);
 	for (i = 0; i < n; i++) {
-		if (i == 0 || strcmp(list[i], list[i - 1]) != 0) {
-			plen = w->rootlen + snprintf(w->path + w->rootlen,
-					sizeof(w->path) - w->rootlen - sizeof("/subsystem"), "%s", list[i]);
-			device(w, plen);
+		unsigned len = strlen(list[i]);
+
+		/* a DEVPATH that leaves no room for "/subsystem" after it
+		 * names no device that could be read: skipped */
+		if ((i == 0 || strcmp(list[i], list[i - 1]) != 0)
+		 && w->rootlen + len + sizeof("/subsystem") <= sizeof(w->path)
+		) {
+			memcpy(w->path + w->rootlen, list[i], len + 1);
+			device(w, w->rootlen + len);
 		}
 	}
 	for (i = 0; i < n; i++)
@@ -355,14 +360,18 @@ int FAST_FUNC ev_coldplug(const char *sysroot,
 	unsigned len;
 	int ret;
 
+	len = strlen(sysroot);
+	/* room for SYSROOT/devices/X/subsystem */
+	if (len + sizeof("/devices/x/subsystem") > PATH_MAX)
+		return -ENAMETOOLONG;
 	w = malloc(sizeof(*w));
 	if (!w)
 		return -ENOMEM;
-	len = snprintf(w->path, sizeof(w->path), "%s", sysroot);
+	memcpy(w->path, sysroot, len + 1);
 	while (len > 1 && w->path[len - 1] == '/')
 		w->path[--len] = '\0';
 	w->rootlen = len;
-	len += snprintf(w->path + len, sizeof(w->path) - len, "/devices");
+	strcpy(w->path + len, "/devices");
 	w->cb = cb;
 	w->ctx = ctx;
 	w->count = 0;

@@ -67,8 +67,9 @@ const char *ev_uevent_get(const ev_uevent_t *u, const char *key) FAST_FUNC;
  * SYSROOT/devices holding a uevent file), parents before children, build the "add" message the kernel would
  * have sent (ACTION, DEVPATH, SUBSYSTEM from the subsystem link, then the
  * file's lines) and hand it to CB, parsed.  Devices that vanish during the
- * walk are skipped.  Returns the number of devices, or -errno when
- * SYSROOT/devices cannot be read. */
+ * walk, or whose path does not fit in PATH_MAX, are skipped.  Returns the
+ * number of devices, or -errno when SYSROOT/devices cannot be read
+ * (-ENAMETOOLONG: SYSROOT leaves no room for it). */
 int ev_coldplug(const char *sysroot,
 		void (*cb)(ev_uevent_t *u, void *ctx) FAST_FUNC, void *ctx) FAST_FUNC;
 

@@ -437,9 +437,9 @@ static void FAST_FUNC probe_exited(ev_child_t *c, int status)
 	char why[64];
 	ssize_t n;
 
-	if (r->abandoned) {	/* timed out, announced already */
-		ev_info("the probe of %s ended %u ms after its deadline", r->devname,
-				(unsigned)(ev_now() - r->since) - dm.probe_ms);
+	if (r->abandoned) {	/* timed out (announced already) or removed */
+		ev_info("the abandoned probe of %s ended after %u ms", r->devname,
+				(unsigned)(ev_now() - r->since));
 		probe_free(r);
 		return;
 	}

@@ -16,7 +16,8 @@
 #                       "N passed, N failed"
 #   make bench          the benchmark (bench/bench.sh; not a test): evbox, a
 #                       hand-written floor and initramfs-tools boot one disk
-#                       5 times each; medians, sizes, MET / NOT MET
+#                       5 times each; medians, sizes, MET / NOT MET;
+#                       BENCH_BASELINE=BUSYBOX: that binary too (evbox-base)
 #   make menuconfig | defconfig | tiny_defconfig | allnoconfig | oldconfig
 #        | olddefconfig | savedefconfig
 #

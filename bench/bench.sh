@@ -8,6 +8,9 @@
 #           modules in order, wait for /dev/vda1, mount it, switch root)
 #   itools  Debian's initramfs-tools for the same kernel (MODULES=dep when
 #           its image holds the disk's drivers, else MODULES=most)
+# and with BENCH_BASELINE=BUSYBOX a fourth, interleaved after evbox:
+#   evbox-base  the evbox image made the same way from that other binary
+#           (an older build, to compare two versions in one run)
 # The disk: GPT, one ext4 partition vda1 whose /sbin/init is bench/marker.c.
 # Measured per boot, from the console (printk.time=1):
 #   init    seconds from the kernel's "Run /init as init process" to the
@@ -33,7 +36,7 @@
 #
 # Environment: BENCH_ROUNDS (5), BENCH_NICE (a nice value for QEMU, e.g.
 # -10 on a busy host), BENCH_REBUILD=1 (make the initramfs-tools image
-# again).
+# again), BENCH_BASELINE (see above).
 #
 # Needs root (or sudo) for the initramfs-tools image: mkinitramfs reads
 # /lib/modules/VERSION and /boot/config-VERSION, which are made as
@@ -50,6 +53,12 @@ work=$build/bench
 uuid=be4c0000-e7b0-4c5a-9d1e-000000000001
 rounds=${BENCH_ROUNDS:-5}
 names="evbox floor itools"
+base_bb=''
+if [ -n "${BENCH_BASELINE:-}" ]; then
+	base_bb=$(realpath "$BENCH_BASELINE") && [ -x "$base_bb" ] ||
+		{ echo "bench: BENCH_BASELINE=$BENCH_BASELINE: no such binary" >&2; exit 2; }
+	names="evbox evbox-base floor itools"
+fi
 cmdline="root=UUID=$uuid"	# vm_start adds: console=ttyS0 printk.time=1 panic=-1
 # the floor's modules, in load order (.modinfo depends= decides it)
 floor_modules="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev
@@ -116,10 +125,11 @@ cpio_gz()	# DIR OUT: a reproducible gzip'd newc cpio (sorted, 0:0, fixed mtimes)
 
 # The evbox image: scripts/mkinitramfs -H, host-only for the bench disk's
 # root (its /etc/fstab), with the configuration's options; evmount (the
-# job init/mountall.conf) finds root=UUID=.
-evbox_image()	# OUT
+# job init/mountall.conf) finds root=UUID=.  BUSYBOX: the binary (default
+# the one benched).
+evbox_image()	# OUT [BUSYBOX]
 {
-	set -- -q -b "$bb" -o "$1" -k "$version" -M "$build/kernel" -H "$work/root" \
+	set -- -q -b "${2:-$bb}" -o "$1" -k "$version" -M "$build/kernel" -H "$work/root" \
 		-m "virtio_pci virtio_blk"
 	config=${KCONFIG_CONFIG:-$top/.config}
 	[ ! -r "$config" ] || set -- "$@" -c "$config"
@@ -337,6 +347,10 @@ say "making the disk (GPT, vda1 ext4 UUID=$uuid)"
 make_disk
 say "making the evbox image"
 evbox_image "$work/evbox.img"
+if [ -n "$base_bb" ]; then
+	say "making the evbox-base image (the same, from $base_bb)"
+	evbox_image "$work/evbox-base.img" "$base_bb"
+fi
 say "making the floor image"
 floor_image "$work/floor.img"
 say "making the initramfs-tools image"
@@ -345,8 +359,10 @@ itools_mode=$built_mode
 
 {
 	echo "# evbox bench $(date -u +%Y-%m-%dT%H:%MZ), kernel $version, QEMU TCG"
-	echo "# cmdline: console=ttyS0 printk.time=1 panic=-1 $cmdline (no quiet, default loglevel, for all three)"
+	echo "# cmdline: console=ttyS0 printk.time=1 panic=-1 $cmdline (no quiet, default loglevel, for every image)"
 	echo "# evbox image: scripts/mkinitramfs -H (host-only), evmount finds root=UUID="
+	[ -z "$base_bb" ] ||
+		echo "# evbox-base image: the same from $base_bb (sha256 $(sha256sum < "$base_bb" | cut -c1-16))"
 	echo "# initramfs-tools: MODULES=$itools_mode"
 	echo "# host: $(nproc) cores, load average before the boots: $(cut -d' ' -f1-3 /proc/loadavg)"
 	for n in $names; do
@@ -354,7 +370,8 @@ itools_mode=$built_mode
 	done
 } > "$work/results.txt"
 
-total=$((rounds * 3)) i=0
+nimages=$(echo $names | wc -w)
+total=$((rounds * nimages)) i=0
 for r in $(seq 1 "$rounds"); do
 	for n in $names; do
 		i=$((i + 1))
@@ -366,7 +383,7 @@ done
 # ---- the table ----------------------------------------------------------------------
 table()	# RESULTS
 {
-	awk -v itools_mode="$itools_mode" '
+	awk -v itools_mode="$itools_mode" -v images="$names" '
 		/^# size / { split($4, c, "="); split($5, u, "="); split($6, f, "=")
 			csize[$3] = c[2]; usize[$3] = u[2]; fmt[$3] = f[2]; next }
 		/^#/ { next }
@@ -387,14 +404,22 @@ table()	# RESULTS
 			for (i = 1; i <= cnt[n]; i++) s = s sprintf("%s%.2f", i > 1 ? " " : "", a[n, i])
 			return s
 		}
+		# the boots of A and B paired by round: the median of the ratios
+		# (steadier than the ratio of the medians when the host load drifts)
+		function by_round(a, b, what,    k, r) {
+			for (k = 1; k <= cnt[b]; k++)
+				r["r", k] = what == "init" ? init[a, k] / init[b, k] : up[a, k] / up[b, k]
+			cnt["r"] = cnt[b]
+			return median(r, "r")
+		}
 		END {
-			split("evbox floor itools", names, " ")
-			printf "\n%-7s %-5s %9s %9s %7s %7s %7s  %-29s %s\n", "image", "comp", "packed", "cpio",
+			nn = split(images, names, " ")
+			printf "\n%-10s %-5s %9s %9s %7s %7s %7s  %-29s %s\n", "image", "comp", "packed", "cpio",
 				"kernel", "init", "uptime", "init samples (s)", "uptime samples (s)"
-			for (i = 1; i <= 3; i++) {
+			for (i = 1; i <= nn; i++) {
 				n = names[i]
 				mi[n] = median(init, n); mu[n] = median(up, n)
-				printf "%-7s %-5s %9s %9s %7.3f %7.3f %7.3f  %-29s %s\n", n, fmt[n], csize[n], usize[n],
+				printf "%-10s %-5s %9s %9s %7.3f %7.3f %7.3f  %-29s %s\n", n, fmt[n], csize[n], usize[n],
 					median(run, n), mi[n], mu[n], samples(init, n), samples(up, n)
 			}
 			printf "\nsizes in bytes; medians of %d boots each, interleaved; kernel = uptime at Run /init\n", cnt["floor"]
@@ -404,13 +429,13 @@ table()	# RESULTS
 			printf "evbox/floor init:   %.2fx  (target <= 1.25x)  %s\n", ri, ri <= 1.25 ? "MET" : "NOT MET"
 			printf "evbox/floor uptime: %.2fx  (target <= 1.15x)  %s\n", ru, ru <= 1.15 ? "MET" : "NOT MET"
 			printf "itools/floor:       %.2fx init, %.2fx uptime\n", mi["itools"] / mi["floor"], mu["itools"] / mu["floor"]
-			# the same boots paired by round: steadier when the host load drifts
-			for (k = 1; k <= cnt["floor"]; k++) {
-				pi["r", k] = init["evbox", k] / init["floor", k]; pu["r", k] = up["evbox", k] / up["floor", k]
-			}
-			cnt["r"] = cnt["floor"]
 			printf "evbox/floor by round (median of the per-round ratios): %.2fx init, %.2fx uptime\n",
-				median(pi, "r"), median(pu, "r")
+				by_round("evbox", "floor", "init"), by_round("evbox", "floor", "uptime")
+			if (cnt["evbox-base"]) {
+				printf "evbox/evbox-base:   %.2fx init, %.2fx uptime (medians); by round: %.2fx init, %.2fx uptime\n",
+					mi["evbox"] / mi["evbox-base"], mu["evbox"] / mu["evbox-base"],
+					by_round("evbox", "evbox-base", "init"), by_round("evbox", "evbox-base", "uptime")
+			}
 		}' "$1"
 }
 table "$work/results.txt" | tee "$work/table.txt"
@@ -423,7 +448,7 @@ icount_rounds=${BENCH_ICOUNT_ROUNDS:-3}
 if [ "$icount_rounds" -gt 0 ]; then
 	: > "$work/results-icount.txt"
 	grep '^# size ' "$work/results.txt" >> "$work/results-icount.txt"
-	total=$((icount_rounds * 3)) i=0
+	total=$((icount_rounds * nimages)) i=0
 	vm_flags=$vm_icount
 	for r in $(seq 1 "$icount_rounds"); do
 		for n in $names; do

@@ -6,14 +6,18 @@
  * Licensed under GPLv2, see file LICENSE in the BusyBox source tree.
  */
 //config:config EVLVM
-//config:	bool "evlvm (links libdevmapper, ~150 kb)"
-//config:	default y
+//config:	bool "evlvm (links libdevmapper, ~150 kb; versions only so far)"
+//config:	default n
 //config:	depends on PLATFORM_LINUX
 //config:	select EVCORE
 //config:	help
 //config:	Reads LVM2 metadata from physical volumes as they appear and
 //config:	activates the logical volumes of a volume group once all of its
 //config:	physical volumes are there, through the static libdevmapper.
+//config:
+//config:	Not yet: today it only prints libdevmapper's and the kernel
+//config:	driver's versions (evlvm version), and no configuration in
+//config:	configs/ but the test build turns it on.
 
 //applet:IF_EVLVM(APPLET(evlvm, BB_DIR_SBIN, BB_SUID_DROP))
 

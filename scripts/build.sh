@@ -4,6 +4,7 @@
 # CONFIG is a complete kconfig file (normally $TOP/.config).  The libraries
 # an applet needs are fetched and built only when that applet is enabled
 # (scripts/deps.sh), and handed to BusyBox's link as CONFIG_EXTRA_LDLIBS.
+# A compiler warning in our files fails it, naming the file and line.
 set -eu
 build=$1 top=$2 config=$3 obj=$4 out=$5
 
@@ -31,10 +32,21 @@ case ${MAKEFLAGS-} in
 *-j*|*jobserver*) par= ;;
 *) par=-j$(nproc) ;;
 esac
-make $par -C "$bb" O="$obj" \
-	CONFIG_EXTRA_CFLAGS="$(cfgstr EXTRA_CFLAGS) -I$build/deps/include" \
-	CONFIG_EXTRA_LDFLAGS="$(cfgstr EXTRA_LDFLAGS) -L$build/deps/lib" \
-	CONFIG_EXTRA_LDLIBS="$(cfgstr EXTRA_LDLIBS) $libs" \
-	busybox
+# Its output is shown as it comes and kept: a compiler warning in our
+# files fails the build (scripts/warnings.sh), BusyBox's own are its own.
+log=$obj/build.log
+rm -f "$log.rc"
+{
+	rc=0
+	make $par -C "$bb" O="$obj" \
+		CONFIG_EXTRA_CFLAGS="$(cfgstr EXTRA_CFLAGS) -I$build/deps/include" \
+		CONFIG_EXTRA_LDFLAGS="$(cfgstr EXTRA_LDFLAGS) -L$build/deps/lib" \
+		CONFIG_EXTRA_LDLIBS="$(cfgstr EXTRA_LDLIBS) $libs" \
+		busybox 2>&1 || rc=$?
+	echo "$rc" > "$log.rc"
+} | tee "$log"
+rc=$(cat "$log.rc" 2>/dev/null || echo 1)
+[ "$rc" -eq 0 ] || exit "$rc"
+"$top/scripts/warnings.sh" "$log" "$bb" "$obj"
 cmp -s "$obj/busybox" "$out" 2>/dev/null || { cp "$obj/busybox" "$out.new" && mv "$out.new" "$out"; }
 touch "$out"	# for make: up to date with its inputs, changed or not

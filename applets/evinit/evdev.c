@@ -244,10 +244,12 @@ static void FAST_FUNC keys_add(const char *kv, void *ctx)
 }
 
 /* udev's escaping for link names: '/' and odd bytes as \xNN */
-static void link_name(char *out, unsigned size, const char *dir, const char *id)
+static int link_name(char *out, unsigned size, const char *dir, const char *id)
 {
 	unsigned n = snprintf(out, size, "%s/", ev_path(dir));
 
+	if (n >= size)
+		return -ENAMETOOLONG;	/* cut short: no link rather than another */
 	for (; *id && n + 5 < size; id++) {
 		unsigned char ch = *id;
 		if (ch == '/' || ch == '\\' || ch <= ' ' || ch >= 0x7f)
@@ -256,6 +258,7 @@ static void link_name(char *out, unsigned size, const char *dir, const char *id)
 			out[n++] = ch;
 	}
 	out[n] = '\0';
+	return *id ? -ENAMETOOLONG : 0;
 }
 
 static void make_links(bdev_t *d, const char *devname)
@@ -277,7 +280,10 @@ static void make_links(bdev_t *d, const char *devname)
 		if (!id || !*id)
 			continue;
 		bb_make_directory((char *)ev_path(dir), 0755, FILEUTILS_RECUR);
-		link_name(path, sizeof(path), dir, id);
+		if (link_name(path, sizeof(path), dir, id) < 0) {
+			ev_warn("%s: %s=%s is too long for a link in %s", devname, key, id, dir);
+			continue;
+		}
 		unlink(path);
 		if (symlink(target, path) < 0) {
 			ev_warn("cannot link %s: %m", path);

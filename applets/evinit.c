@@ -77,6 +77,7 @@ static struct {
 	ev_child_t shell;
 	char *rescue_job;	/* what to retry after the rescue shell */
 	int switching;
+	int switch_after_shell;	/* the root came while the rescue shell was open */
 	const char *init;	/* what the checked switch will run */
 	void (*after_shell)(void);
 } G;
@@ -138,10 +139,21 @@ static void FAST_FUNC console_line(const char *line)
 	ev_console("    %s\n", line);
 }
 
-/* After the rescue shell: start again the job whose failure it was. */
+static void start_switch(void);
+
+/* After the rescue shell: start again the job whose failure it was, or,
+ * when the root was mounted meanwhile, go on with the switch. */
 static void retry(void)
 {
 	ev_emitv(EV_RESCUE_DONE, NULL);
+	if (G.switch_after_shell) {
+		G.switch_after_shell = 0;
+		free(G.rescue_job);
+		G.rescue_job = NULL;
+		ev_info("the root was mounted while the shell was open: switching now");
+		start_switch();
+		return;
+	}
 	if (G.rescue_job) {
 		ev_info("retrying %s", G.rescue_job);
 		if (ev_engine_start(G.rescue_job) < 0)
@@ -169,6 +181,11 @@ static void rescue(char **ev)
 		ev_console("  %s\n", hint);
 	free(G.rescue_job);
 	G.rescue_job = job ? strdup(job) : NULL;
+	if (G.after_shell == retry) {
+		/* one rescue shell at a time: the one that is open serves */
+		ev_console("(the rescue shell is open; leave it (exit) to try again)\n");
+		return;
+	}
 
 	if (!ev_cmdline.shell) {
 		ev_console("rd.shell=0: %s\n", ev_cmdline.panic ? "panic" : "powering off");
@@ -310,6 +327,12 @@ static void start_switch(void)
 static void FAST_FUNC root_hooks_done(void *ctx UNUSED_PARAM)
 {
 	ev_info("the jobs on the mounted root are done");
+	if (G.after_shell == retry) {
+		/* a rescue shell is open: nothing happens behind its back */
+		ev_console("evinit: the root is mounted; the switch waits for the shell (exit)\n");
+		G.switch_after_shell = 1;
+		return;
+	}
 	if (ev_cmdline_break("mount")) {
 		ev_console("evinit: break=mount: the root is mounted; exit to continue\n");
 		open_shell(start_switch);

@@ -7,7 +7,7 @@
 # recipe's files from -i DIR arrive, and a failing recipe is loud.
 # Ends with "N passed, N failed".
 #
-# The first run builds the builder image and the five recipes (several
+# The first run builds the builder image and the recipes (6-10 s each, several
 # minutes under TCG); later runs find them cached and boot the VM twice.
 set -u
 img=''
@@ -111,6 +111,134 @@ check "raid1-ext4: mdadm --examine: 1.2, raid1, 2 devices, name evbox:root" sh -
 off=$(sed -n 's/.*Data Offset : \([0-9]*\) sectors.*/\1/p' "$work/examine")
 check "raid1-ext4: ext4 with the fixed UUID at the data offset" sh -c \
 	"blkid -p -O $((${off:-0} * 512)) '$a' | grep -q 'UUID=\"5e1f0400-e7b0-4c5a-9d1e-000000000002\".*TYPE=\"ext4\"'"
+
+# ---- the other md recipes: each member as Debian's mdadm --examine reads it
+md_role()	# EXAMINE: the member's role (0.90: the RaidDevice of "this")
+{
+	sed -n 's/.*Device Role : Active device \([0-9]*\).*/\1/p' "$1"
+	awk '$1 == "this" { print $5 }' "$1"
+}
+has_all()	# FILE STRING...: each fixed STRING is in FILE
+{
+	f=$1; shift
+	for s; do
+		grep -qF -- "$s" "$f" || { echo "no '$s' in:"; cat "$f"; return 1; }
+	done
+}
+md_member()	# EXAMINE ROLE STRING...: the member has ROLE and each fixed STRING
+{
+	f=$1 want=$2; shift 2
+	has_all "$f" "$@" || return 1
+	got=$(md_role "$f")
+	[ "$got" = "$want" ] || { echo "role '$got', not $want, in:"; cat "$f"; return 1; }
+}
+md_array()	# RECIPE DIR "DISK..." VERSION LEVEL UUID NAME [STRING...]: each
+{		# DISK.img in DIR is a member of the array (NAME '': none), roles
+		# 0, 1, ... in that order, its --examine with each STRING too
+	r=$1 dir=$2 disks=$3 v=$4 level=$5 uuid=$6 name=$7; shift 7
+	more=''
+	for s; do more="$more, ${s% : *} ${s#* : }"; done
+	set -- "Version : $v" "UUID : $uuid" "Raid Level : $level" \
+		"Raid Devices : $(echo "$disks" | wc -w)" ${name:+"Name : $name"} "$@"
+	role=0
+	for d in $disks; do
+		"$mdadm" --examine "$dir/$d.img" > "$work/examine-$r-$d" 2>&1 || true
+		check "$r: $d is role $role of $level ${name:-$uuid} ($v$more)" \
+			md_member "$work/examine-$r-$d" $role "$@"
+		role=$((role + 1))
+	done
+}
+md_offset()	# EXAMINE: its data offset in bytes
+{
+	off=$(sed -n 's/.*Data Offset : \([0-9]*\) sectors.*/\1/p' "$1")
+	echo $((${off:-0} * 512))
+}
+ext4_at()	# IMAGE OFFSET UUID: blkid sees an ext4 with UUID at OFFSET bytes
+{
+	blkid -p -u filesystem -O "$2" "$1" | grep -q "UUID=\"$3\".*TYPE=\"ext4\""
+}
+md_ext4()	# RECIPE DIR DISK UUID: ext4 with UUID at DISK's data offset
+{
+	check "$1: ext4 with the fixed UUID at $3's data offset" \
+		ext4_at "$2/$3.img" "$(md_offset "$work/examine-$1-$3")" "$4"
+}
+fs_file()	# IMAGE OFFSET PATH: the file PATH of the ext4 at OFFSET bytes
+{		# (a RAID1 member's data area is the whole filesystem)
+	rm -f "$work/fs.img"
+	dd if="$1" of="$work/fs.img" bs=512 skip=$(($2 / 512)) conv=sparse status=none &&
+	debugfs -R "cat $3" "$work/fs.img" 2>/dev/null
+}
+md_events()	# EXAMINE: its events count
+{
+	sed -n 's/^ *Events : *\([0-9]*\).*/\1/p' "$1"
+}
+
+build_fixture img raid5-ext4
+md_array raid5-ext4 "${img%/*}" "a b c" 1.2 raid5 5e1f0401:e7b04c5a:9d1e0000:00000001 \
+	evbox:raid5 "Layout : left-symmetric" "Chunk Size : 512K"
+md_ext4 raid5-ext4 "${img%/*}" a 5e1f0401-e7b0-4c5a-9d1e-000000000002
+
+build_fixture img raid0-ext4
+md_array raid0-ext4 "${img%/*}" "a b" 1.2 raid0 5e1f0402:e7b04c5a:9d1e0000:00000001 \
+	evbox:raid0 "Chunk Size : 512K"
+md_ext4 raid0-ext4 "${img%/*}" a 5e1f0402-e7b0-4c5a-9d1e-000000000002
+
+build_fixture img raid10-ext4
+md_array raid10-ext4 "${img%/*}" "a b c d" 1.2 raid10 5e1f0403:e7b04c5a:9d1e0000:00000001 \
+	evbox:raid10 "Layout : near=2" "Chunk Size : 512K"
+md_ext4 raid10-ext4 "${img%/*}" a 5e1f0403-e7b0-4c5a-9d1e-000000000002
+
+build_fixture img raid1-gpt-ext4
+for d in a b; do
+	sfdisk -d "${img%/*}/$d.img" > "$work/gpt-$d" 2>&1 || true
+	D=$(echo "$d" | tr "[:lower:]" "[:upper:]")
+	check "raid1-gpt-ext4: $d is GPT ...${d}0, one Linux RAID partition ...${d}1 evraid-$d" \
+		has_all "$work/gpt-$d" "label-id: 5E1F0404-E7B0-4C5A-9D1E-0000000000${D}0" \
+		"type=A19D880F-05FC-4D3B-A006-743F0F84911E, uuid=5E1F0404-E7B0-4C5A-9D1E-0000000000${D}1, name=\"evraid-$d\""
+	# the partition apart, for mdadm (which reads the whole disk's GPT)
+	start=$(sed -n 's/.*img1 : start= *\([0-9]*\),.*/\1/p' "$work/gpt-$d")
+	dd if="${img%/*}/$d.img" of="$work/${d}1.img" bs=512 skip="${start:-0}" conv=sparse status=none
+done
+md_array raid1-gpt-ext4 "$work" "a1 b1" 1.2 raid1 5e1f0404:e7b04c5a:9d1e0000:00000001 evbox:gpt
+md_ext4 raid1-gpt-ext4 "$work" a1 5e1f0404-e7b0-4c5a-9d1e-000000000002
+
+build_fixture img raid1-090-ext4
+md_array raid1-090-ext4 "${img%/*}" "a b" 0.90.00 raid1 5e1f0405:e7b04c5a:9d1e0000:00000001 \
+	'' "Preferred Minor : 0"
+check "raid1-090-ext4: ext4 with the fixed UUID at offset 0 (the superblock is at the end)" \
+	ext4_at "$img" 0 5e1f0405-e7b0-4c5a-9d1e-000000000002
+
+build_fixture img raid1-10-ext4
+md_array raid1-10-ext4 "${img%/*}" "a b" 1.0 raid1 5e1f0406:e7b04c5a:9d1e0000:00000001 \
+	evbox:meta10 "Super Offset : 65520 sectors"
+check "raid1-10-ext4: ext4 with the fixed UUID at offset 0 (the superblock 8 KiB from the end)" \
+	ext4_at "$img" 0 5e1f0406-e7b0-4c5a-9d1e-000000000002
+
+build_fixture img raid1-stale-ext4
+dir=${img%/*}
+md_array raid1-stale-ext4 "$dir" "a b" 1.2 raid1 5e1f0407:e7b04c5a:9d1e0000:00000001 evbox:stale
+md_ext4 raid1-stale-ext4 "$dir" a 5e1f0407-e7b0-4c5a-9d1e-000000000002
+ea=$(md_events "$work/examine-raid1-stale-ext4-a")
+eb=$(md_events "$work/examine-raid1-stale-ext4-b")
+check "raid1-stale-ext4: a's events count is ahead of b's (a $ea, b $eb)" \
+	test "${ea:-0}" -gt "${eb:-0}"
+check "raid1-stale-ext4: a says b is missing, b says both are active" sh -c \
+	"grep -q 'Array State : A\\. ' '$work/examine-raid1-stale-ext4-a' &&
+	 grep -q 'Array State : AA ' '$work/examine-raid1-stale-ext4-b'"
+off=$(md_offset "$work/examine-raid1-stale-ext4-a")
+fs_file "$dir/a.img" "$off" /stale-marker > "$work/marker-a" || true
+fs_file "$dir/b.img" "$off" /stale-marker > "$work/marker-b" || true
+check "raid1-stale-ext4: /stale-marker on a, not on b" sh -c \
+	"grep -q 'written while member b was away' '$work/marker-a' && [ ! -s '$work/marker-b' ]"
+
+build_fixture img raid1-pair-ext4
+dir=${img%/*}
+md_array raid1-pair-ext4 "$dir" "a b" 1.2 raid1 5e1f0408:e7b04c5a:9d1e0000:00000001 evbox:root
+md_array raid1-pair-ext4 "$dir" "srva srvb" 1.2 raid1 5e1f0408:e7b04c5a:9d1e0000:00000003 evbox:srv
+md_ext4 raid1-pair-ext4 "$dir" a 5e1f0408-e7b0-4c5a-9d1e-000000000002
+md_ext4 raid1-pair-ext4 "$dir" srva 5e1f0408-e7b0-4c5a-9d1e-000000000004
+fs_file "$dir/srva.img" "$(md_offset "$work/examine-raid1-pair-ext4-srva")" /srv-marker > "$work/srv-marker" || true
+check "raid1-pair-ext4: srv holds srv-marker" has "$work/srv-marker" "evbox /srv on the second md array"
 
 build_fixture img lvm-ext4
 check "lvm-ext4: blkid sees a PV with the fixed UUID" sh -c \

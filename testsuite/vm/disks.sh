@@ -25,6 +25,27 @@
 #   luks1     luks1-ext4: LUKS1 UUID $LUKS1_UUID, root ext4 UUID $LUKS1_FS
 #   argon2id  luks2-argon2id-ext4: LUKS2 with an argon2id keyslot (32 MiB)
 #             UUID $ARGON_UUID, root ext4 UUID $ARGON_FS
+#   raid5a, raid5b, raid5c  raid5-ext4: RAID5 (1.2, left-symmetric, chunk
+#             512K) UUID $RAID5_MD, name evbox:raid5, ext4 $RAID5_FS
+#   raid0a, raid0b  raid0-ext4: RAID0 (1.2, chunk 512K) UUID $RAID0_MD,
+#             name evbox:raid0, ext4 $RAID0_FS
+#   raid10a ... raid10d  raid10-ext4: RAID10 (1.2, near=2, chunk 512K) UUID
+#             $RAID10_MD, name evbox:raid10, ext4 $RAID10_FS
+#   raid1gpta, raid1gptb  raid1-gpt-ext4: GPT disks, one Linux RAID
+#             partition each (PARTUUID $RAID1GPT_PARTA, $RAID1GPT_PARTB),
+#             RAID1 (1.2) over them UUID $RAID1GPT_MD, name evbox:gpt, ext4
+#             $RAID1GPT_FS
+#   meta090a, meta090b  raid1-090-ext4: RAID1, metadata 0.90 (no name)
+#             UUID $META090_MD, ext4 $META090_FS at offset 0
+#   meta10a, meta10b  raid1-10-ext4: RAID1, metadata 1.0, UUID $META10_MD,
+#             name evbox:meta10, ext4 $META10_FS at offset 0
+#   stalea, staleb  raid1-stale-ext4: RAID1 (1.2) UUID $STALE_MD, name
+#             evbox:stale, ext4 $STALE_FS; staleb is stale (its events
+#             count behind stalea's, which alone holds /stale-marker)
+#   mdpaira, mdpairb, mdsrva, mdsrvb  raid1-pair-ext4: two RAID1 arrays
+#             (1.2): the root (UUID $MDPAIR_MD, name evbox:root, ext4
+#             $MDPAIR_FS) and srv (UUID $MDSRV_MD, name evbox:srv, ext4
+#             $MDSRV_FS, holding srv-marker)
 #   pair, pairsrv  luks2-pair-ext4: two LUKS2 disks, the same passphrase:
 #             the root (LUKS UUID $PAIR_UUID, ext4 $PAIR_FS) and a /srv
 #             (LUKS UUID $PAIRSRV_UUID, ext4 $PAIRSRV_FS, holding srv-marker)
@@ -51,6 +72,26 @@ PAIR_UUID=5e1f0800-e7b0-4c5a-9d1e-000000000001
 PAIR_FS=5e1f0800-e7b0-4c5a-9d1e-000000000002
 PAIRSRV_UUID=5e1f0800-e7b0-4c5a-9d1e-000000000003
 PAIRSRV_FS=5e1f0800-e7b0-4c5a-9d1e-000000000004
+RAID5_MD=5e1f0401:e7b04c5a:9d1e0000:00000001	# raid5-ext4: md 1.2, name evbox:raid5
+RAID5_FS=5e1f0401-e7b0-4c5a-9d1e-000000000002
+RAID0_MD=5e1f0402:e7b04c5a:9d1e0000:00000001	# raid0-ext4: md 1.2, name evbox:raid0
+RAID0_FS=5e1f0402-e7b0-4c5a-9d1e-000000000002
+RAID10_MD=5e1f0403:e7b04c5a:9d1e0000:00000001	# raid10-ext4: md 1.2, name evbox:raid10
+RAID10_FS=5e1f0403-e7b0-4c5a-9d1e-000000000002
+RAID1GPT_MD=5e1f0404:e7b04c5a:9d1e0000:00000001	# raid1-gpt-ext4: md 1.2, name evbox:gpt
+RAID1GPT_FS=5e1f0404-e7b0-4c5a-9d1e-000000000002
+RAID1GPT_PARTA=5e1f0404-e7b0-4c5a-9d1e-0000000000a1	# disk GUID ...a0
+RAID1GPT_PARTB=5e1f0404-e7b0-4c5a-9d1e-0000000000b1	# disk GUID ...b0
+META090_MD=5e1f0405:e7b04c5a:9d1e0000:00000001	# raid1-090-ext4: md 0.90
+META090_FS=5e1f0405-e7b0-4c5a-9d1e-000000000002
+META10_MD=5e1f0406:e7b04c5a:9d1e0000:00000001	# raid1-10-ext4: md 1.0, name evbox:meta10
+META10_FS=5e1f0406-e7b0-4c5a-9d1e-000000000002
+STALE_MD=5e1f0407:e7b04c5a:9d1e0000:00000001	# raid1-stale-ext4: md 1.2, name evbox:stale
+STALE_FS=5e1f0407-e7b0-4c5a-9d1e-000000000002
+MDPAIR_MD=5e1f0408:e7b04c5a:9d1e0000:00000001	# raid1-pair-ext4: md 1.2, name evbox:root
+MDPAIR_FS=5e1f0408-e7b0-4c5a-9d1e-000000000002
+MDSRV_MD=5e1f0408:e7b04c5a:9d1e0000:00000003	# raid1-pair-ext4: md 1.2, name evbox:srv
+MDSRV_FS=5e1f0408-e7b0-4c5a-9d1e-000000000004
 
 # the tree of a real root: busybox with its applets, the reporting init,
 # an fstab naming the root (what a host-only image reads)
@@ -135,6 +176,27 @@ fixture_disk()
 	pairsrv)  set -- luks2-pair-ext4 srv "$PAIR_FS" ;;
 	hdrdata)  set -- luks2-header-ext4 root "$HDR_FS" ;;
 	hdrfile)  set -- luks2-header-ext4 hdr "$HDR_FS" ;;
+	raid5a)   set -- raid5-ext4 a "$RAID5_FS" ;;
+	raid5b)   set -- raid5-ext4 b "$RAID5_FS" ;;
+	raid5c)   set -- raid5-ext4 c "$RAID5_FS" ;;
+	raid0a)   set -- raid0-ext4 a "$RAID0_FS" ;;
+	raid0b)   set -- raid0-ext4 b "$RAID0_FS" ;;
+	raid10a)  set -- raid10-ext4 a "$RAID10_FS" ;;
+	raid10b)  set -- raid10-ext4 b "$RAID10_FS" ;;
+	raid10c)  set -- raid10-ext4 c "$RAID10_FS" ;;
+	raid10d)  set -- raid10-ext4 d "$RAID10_FS" ;;
+	raid1gpta) set -- raid1-gpt-ext4 a "$RAID1GPT_FS" ;;
+	raid1gptb) set -- raid1-gpt-ext4 b "$RAID1GPT_FS" ;;
+	meta090a) set -- raid1-090-ext4 a "$META090_FS" ;;
+	meta090b) set -- raid1-090-ext4 b "$META090_FS" ;;
+	meta10a)  set -- raid1-10-ext4 a "$META10_FS" ;;
+	meta10b)  set -- raid1-10-ext4 b "$META10_FS" ;;
+	stalea)   set -- raid1-stale-ext4 a "$STALE_FS" ;;
+	staleb)   set -- raid1-stale-ext4 b "$STALE_FS" ;;
+	mdpaira)  set -- raid1-pair-ext4 a "$MDPAIR_FS" ;;
+	mdpairb)  set -- raid1-pair-ext4 b "$MDPAIR_FS" ;;
+	mdsrva)   set -- raid1-pair-ext4 srva "$MDPAIR_FS" ;;
+	mdsrvb)   set -- raid1-pair-ext4 srvb "$MDPAIR_FS" ;;
 	*) return 2 ;;
 	esac
 	d=$build/vm/disks
@@ -170,7 +232,10 @@ damaged_luks()
 disk()	# NAME
 {
 	case $1 in
-	luks2|luks1|argon2id|pair|pairsrv|hdrdata|hdrfile) fixture_disk "$1"; return ;;
+	luks2|luks1|argon2id|pair|pairsrv|hdrdata|hdrfile|\
+	raid5a|raid5b|raid5c|raid0a|raid0b|raid10a|raid10b|raid10c|raid10d|\
+	raid1gpta|raid1gptb|meta090a|meta090b|meta10a|meta10b|stalea|staleb|\
+	mdpaira|mdpairb|mdsrva|mdsrvb) fixture_disk "$1"; return ;;
 	slow) echo "driver=null-co,read-zeroes=on,latency-ns=${SLOW_LATENCY_S}000000000,size=64M"; return ;;
 	esac
 	d=$build/vm/disks

@@ -22,6 +22,7 @@
  */
 //config:config EVPROBE
 //config:	bool
+//config:	select EVMD
 //config:	select VOLUMEID
 //config:	select FEATURE_VOLUMEID_EXT
 //config:	select FEATURE_VOLUMEID_BTRFS
@@ -393,130 +394,50 @@ static int pt_scan(struct walk *w)
 
 /* ---- md RAID members ------------------------------------------------------ */
 
-#define MD_MAGIC	0xa92b4efc
-#define MD_RESERVED	0x10000
+#define MD0_RESERVED	0x10000		/* 0.90's area at the end */
 
-/* 0.90: 4 KiB in the last 64 KiB-aligned 64 KiB of the device, in the
- * byte order of the machine that wrote it.  Returns 1 when found, 0, or
- * -errno. */
-static int md0(struct walk *w, ev_probe_t *p, uint64_t off)
+/* A member that is the last partition of a disk puts its 0.90 superblock
+ * at the end of the disk too.  blkid's rule: on a device with a partition
+ * table, a 0.90 superblock whose array and reserved area fit inside one
+ * partition belongs to that partition. */
+static int md0_in_partition(struct walk *w, const ev_md_sb_t *sb)
 {
-	uint8_t *b = w->buf, uuid[16];
-	uint64_t sum, arraysize;
-	unsigned i;
-	int big, r;
-
-	r = rd(w->fd, w->size, off, b, 4096);
-	if (r)
-		return r < 0 ? r : 0;
-	if (le32(b) == MD_MAGIC)
-		big = 0;
-	else if (get32(b, 1) == MD_MAGIC)
-		big = 1;
-	else
-		return 0;
-#define W(i) get32(b + 4 * (i), big)
-	/* the kernel takes 0.90 and 0.91 only */
-	if (W(1) != 0 || W(2) < 90 || W(2) > 91)
-		return 0;
-	/* sb_csum (word 38): the sum of all 1024 words, itself as 0, folded */
-	sum = 0;
-	for (i = 0; i < 1024; i++)
-		if (i != 38)
-			sum += W(i);
-	if ((uint32_t)(sum + (sum >> 32)) != W(38))
-		return 0;
-	/* the array (size in KiB) lies before the superblock, on the device */
-	arraysize = (uint64_t)W(8) << 10;
-	if (w->size < arraysize + MD_RESERVED || off < arraysize)
-		return 0;
-	/* the array UUID is words 5, 13, 14, 15, printed as numbers */
-	for (i = 0; i < 16; i++)
-		uuid[i] = W("\5\15\16\17"[i / 4]) >> (24 - 8 * (i % 4));
-	put_uuid(p->uuid, uuid, 0);
-	snprintf(p->version, sizeof(p->version), "0.%u.%u", W(2), W(3));
-#undef W
-	/* A member that is the last partition of a disk puts its superblock
-	 * at the end of the disk too.  blkid's rule: on a device with a
-	 * partition table, a 0.90 superblock whose array and reserved area
-	 * fit inside one partition belongs to that partition. */
-	w->want = 0;
-	w->cover_off = off - arraysize;
-	w->cover_len = arraysize + MD_RESERVED;
-	r = pt_scan(w);
-	w->cover_len = 0;
-	if (r > 0 && w->found) {
-		memset(p, 0, sizeof(*p));
-		return 0;
-	}
-	set_type(p, "linux_raid_member", "raid");
-	return 1;
-}
-
-/* 1.x: little-endian, 256 bytes plus 2 per device, at a place that gives
- * the minor version.  Returns 1 when found, 0, or -errno. */
-static int md1(struct walk *w, ev_probe_t *p, uint64_t off, char minor)
-{
-	uint8_t *b = w->buf;
-	uint64_t sum, sectors, doff;
-	unsigned len, i;
+	uint64_t arraysize = sb->data_size << 9;	/* before the superblock (evmd) */
 	int r;
 
-	r = rd(w->fd, w->size, off, b, 256);
-	if (r)
-		return r < 0 ? r : 0;
-	if (le32(b) != MD_MAGIC || le32(b + 4) != 1)
-		return 0;
-	/* super_offset: the sector it says it is in */
-	if (le64(b + 144) != off >> 9)
-		return 0;
-	/* max_dev: the kernel's bound keeps the superblock within 4 KiB */
-	i = le32(b + 220);
-	if (i > (4096 - 256) / 2)
-		return 0;
-	len = 256 + 2 * i;
-	r = rd(w->fd, w->size, off, b, len);
-	if (r)
-		return r < 0 ? r : 0;
-	/* sb_csum (at 216): the sum of the little-endian words up to the end
-	 * of dev_roles, itself as 0, folded */
-	sum = 0;
-	for (i = 0; i + 4 <= len; i += 4)
-		if (i != 216)
-			sum += le32(b + i);
-	if (i < len)
-		sum += get16(b + i, 0);
-	if ((uint32_t)(sum + (sum >> 32)) != le32(b + 216))
-		return 0;
-	/* data_offset and data_size: the data area is on the device */
-	sectors = w->size >> 9;
-	doff = le64(b + 128);
-	if (doff > sectors || le64(b + 136) > sectors - doff)
-		return 0;
-	set_type(p, "linux_raid_member", "raid");
-	sprintf(p->version, "1.%c", minor);
-	put_uuid(p->uuid, b + 16, 0);
-	put_uuid(p->uuid_sub, b + 168, 0);
-	copy_str(p->label, sizeof(p->label), b + 32, 32);
-	return 1;
+	w->want = 0;
+	w->cover_off = sb->sb_offset - arraysize;
+	w->cover_len = arraysize + MD0_RESERVED;
+	r = pt_scan(w);
+	w->cover_len = 0;
+	return r > 0 && w->found;
 }
 
 /* blkid's order: 0.90 and 1.0 at the end (on devices over 64 KiB), then
- * 1.1 at 0, then 1.2 at 4 KiB. */
+ * 1.1 at 0, then 1.2 at 4 KiB; a 0.90 superblock of a partition's is
+ * passed over.  A refused superblock is no member.  Returns 1 when found,
+ * 0, or -errno. */
 static int probe_md(struct walk *w, ev_probe_t *p)
 {
-	int r = 0;
+	ev_md_sb_t *sb = &p->md;
+	int r;
 
-	if (w->size > MD_RESERVED) {
-		r = md0(w, p, (w->size & ~(uint64_t)(MD_RESERVED - 1)) - MD_RESERVED);
-		if (!r)
-			r = md1(w, p, (w->size & ~(uint64_t)0xfff) - 0x2000, '0');
-	}
-	if (!r)
-		r = md1(w, p, 0, '1');
-	if (!r)
-		r = md1(w, p, 0x1000, '2');
-	return r;
+	r = ev_md_read(w->fd, w->size, sb, NULL, 0);
+	if (r == 0 && sb->major == 0 && md0_in_partition(w, sb))
+		r = ev_md_read_some(w->fd, w->size, EV_MD_ANY & ~EV_MD_V090, sb, NULL, 0);
+	if (r == -ENOENT || r == -EINVAL)
+		return 0;
+	if (r < 0)
+		return r;
+	set_type(p, "linux_raid_member", "raid");
+	if (sb->major == 0)
+		snprintf(p->version, sizeof(p->version), "0.%u.%u", sb->minor, sb->patch);
+	else
+		ev_md_version_str(sb, p->version);
+	put_uuid(p->uuid, sb->uuid, 0);
+	put_uuid(p->uuid_sub, sb->dev_uuid, 0);
+	copy_str(p->label, sizeof(p->label), sb->name, sizeof(sb->name));
+	return 1;
 }
 
 
@@ -941,8 +862,45 @@ static const char key_name[] ALIGN1 =
 	"ID_PART_ENTRY_UUID\0" "ID_PART_ENTRY_NAME\0" "ID_PART_ENTRY_TYPE\0"
 	"ID_PART_TABLE_TYPE\0" "ID_PART_TABLE_UUID\0";
 
-void FAST_FUNC ev_probe_keys(const ev_probe_t *p,
-		void (*add)(const char *kv, void *ctx) FAST_FUNC, void *ctx)
+typedef void FAST_FUNC (*add_fn)(const char *kv, void *ctx);
+
+static void addf(add_fn add, void *ctx, char *kv, const char *fmt, ...)
+	__attribute__ ((format (printf, 4, 5)));
+static void addf(add_fn add, void *ctx, char *kv, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsprintf(kv, fmt, ap);
+	va_end(ap);
+	add(kv, ctx);
+}
+
+/* An md member's keys: mdadm's names, in its order, then ours.  KV has
+ * room for 80 bytes. */
+static void md_keys(const ev_md_sb_t *sb, add_fn add, void *ctx, char *kv)
+{
+	char buf[36];
+	const char *s = ev_md_level_name(sb->level);
+
+	if (s)
+		addf(add, ctx, kv, "MD_LEVEL=%s", s);
+	addf(add, ctx, kv, "MD_DEVICES=%u", sb->raid_disks);
+	if (sb->name[0] && sb->name[0] != '\n')
+		addf(add, ctx, kv, "MD_NAME=%.*s", (int)strcspn(sb->name, "\n"), sb->name);
+	addf(add, ctx, kv, "MD_UUID=%s", ev_md_uuid_str(sb->uuid, buf));
+	if (sb->major)
+		addf(add, ctx, kv, "MD_DEV_UUID=%s", ev_md_uuid_str(sb->dev_uuid, buf));
+	addf(add, ctx, kv, "MD_EVENTS=%llu", (unsigned long long)sb->events);
+	if (sb->role >= 0)
+		sprintf(buf, "%d", sb->role);
+	s = sb->role >= 0 ? buf : nth_string("spare\0" "faulty\0" "journal", -1 - sb->role);
+	addf(add, ctx, kv, "MD_ROLE=%s", s);
+	addf(add, ctx, kv, "MD_METADATA=%s", ev_md_version_str(sb, buf));
+	addf(add, ctx, kv, "MD_LAYOUT=%u", sb->layout);
+}
+
+void FAST_FUNC ev_probe_keys(const ev_probe_t *p, add_fn add, void *ctx)
 {
 	/* the longest: "ID_PART_ENTRY_NAME=" and 111 bytes as \xNN each */
 	char kv[24 + 4 * sizeof(p->part_name)];
@@ -969,4 +927,6 @@ void FAST_FUNC ev_probe_keys(const ev_probe_t *p,
 			enc_str(kv + n, v, len);
 		add(kv, ctx);
 	}
+	if (p->md.major || p->md.minor)
+		md_keys(&p->md, add, ctx, kv);
 }

@@ -3,9 +3,9 @@
  * evbox block device prober: what a block device holds, for the device
  * manager's block-device-added event and /dev/disk/by-* links.
  *
- * Filesystems come from BusyBox's volume_id; LUKS, md RAID members (0.90,
- * 1.0, 1.1, 1.2), LVM2 physical volumes and GPT/MBR partition tables are
- * read here.  The answers are the ones blkid gives (as udev's blkid builtin
+ * Filesystems come from BusyBox's volume_id; md RAID members (0.90, 1.0,
+ * 1.1, 1.2) through evmd; LUKS, LVM2 physical volumes and GPT/MBR
+ * partition tables are read here.  The answers are the ones blkid gives (as udev's blkid builtin
  * turns them into ID_* keys).  Only reads, bounded by the size the caller
  * gives: no on-disk offset or length is believed without a check.  Reads
  * a disk, so it blocks, and volume_id may die on OOM: never in PID 1
@@ -15,6 +15,8 @@
  */
 #ifndef EVPROBE_H
 #define EVPROBE_H 1
+
+#include "evmd.h"
 
 PUSH_AND_SET_FUNCTION_VISIBILITY_TO_HIDDEN
 
@@ -36,6 +38,8 @@ typedef struct ev_probe {
 	char part_type[40];	/* ID_PART_ENTRY_TYPE: GPT type GUID, MBR "0x83" */
 	char table_type[8];	/* ID_PART_TABLE_TYPE of a disk: gpt dos */
 	char table_uuid[40];	/* ID_PART_TABLE_UUID: GPT disk GUID, MBR id */
+	ev_md_sb_t md;		/* type linux_raid_member: its superblock (the
+				 * MD_* keys); else zeros */
 } ev_probe_t;
 
 /* Identify the content of FD (a block device or an image file) of SIZE
@@ -66,6 +70,12 @@ int ev_probe_blockdev(const char *root, const char *devname,
  * udev's names and encodings: ID_FS_UUID, ID_FS_UUID_SUB and ID_FS_LABEL
  * in udev's safe form (whitespace to '_') each followed by its _ENC key
  * (\xNN escapes); ID_PART_ENTRY_NAME and _TYPE escaped; the rest as is.
+ * Then, for an md member, the keys of mdadm --examine --export: MD_LEVEL
+ * (raid1, linear, ...; none for a level without a personality),
+ * MD_DEVICES, MD_NAME (1.x, up to a newline, as it is), MD_UUID and
+ * MD_DEV_UUID (1.x) in mdadm's colon form, MD_EVENTS; and ours: MD_ROLE
+ * (the slot, spare, faulty, journal), MD_METADATA (0.90, 1.0, 1.1, 1.2),
+ * MD_LAYOUT (the kernel's number: raid5's algorithm, raid10's copies).
  * The string is only valid during the call. */
 void ev_probe_keys(const ev_probe_t *p,
 		void (*add)(const char *kv, void *ctx) FAST_FUNC, void *ctx) FAST_FUNC;

@@ -118,6 +118,7 @@ struct globals {
 	int paused, manual;
 	llist_t *prompts;	/* passphrase prompts not done yet */
 	llist_t *locked;	/* "NAME (WANTED)" evcrypt waits for */
+	llist_t *arrays;	/* "NAME (WANTED)": md arrays evraid has not started */
 	ev_child_t child;	/* modprobe or fsck */
 	ev_child_t preload;	/* modprobe of a type known in advance */
 	int preloading;		/* it runs; a want may wait for it */
@@ -306,6 +307,9 @@ static void FAST_FUNC expired(ev_timer_t *t UNUSED_PARAM)
 		for (l = G.locked; l && n < (int)sizeof(reason); l = l->link)
 			n += snprintf(reason + n, sizeof(reason) - n, "%s %s",
 					l == G.locked ? "; still locked:" : ",", l->data);
+		for (l = G.arrays; l && n < (int)sizeof(reason); l = l->link)
+			n += snprintf(reason + n, sizeof(reason) - n, "%s %s",
+					l == G.arrays ? "; md not started:" : ",", l->data);
 		snprintf(hint, sizeof(hint), "%s names the device; %s",
 				G.mountall ? "root= (or the image's /etc/fstab)" : "SPEC",
 				G.mountall ? "rootdelay=SECONDS (or rootwait) waits longer" : "-T SECONDS waits longer");
@@ -756,8 +760,9 @@ static void device(char **ev)
 	advance();
 }
 
-/* crypt-wanted NAME= WANTED=, crypt-unlocked NAME= */
-static void locked(char **ev, int wanted)
+/* crypt-wanted / md-wanted NAME= WANTED=: into LIST (the latest WANTED
+ * wins); crypt-unlocked / md-started NAME=: out of it */
+static void waits(llist_t **list, char **ev, int wanted)
 {
 	const char *name = ev_event_get(ev, "NAME");
 	const char *what = ev_event_get(ev, "WANTED");
@@ -765,13 +770,13 @@ static void locked(char **ev, int wanted)
 
 	if (!name)
 		return;
-	for (pp = &G.locked; *pp; pp = &(*pp)->link)
+	for (pp = list; *pp; pp = &(*pp)->link)
 		if (is_prefixed_with((*pp)->data, name) && ((char *)(*pp)->data)[strlen(name)] == ' ')
 			break;
-	if (!wanted && *pp)
+	if (*pp)
 		free(llist_pop(pp));
-	else if (wanted && !*pp)
-		llist_add_to_end(&G.locked, xasprintf("%s (%s)", name, what ? what : "?"));
+	if (wanted)
+		llist_add_to_end(list, xasprintf("%s (%s)", name, what ? what : "?"));
 }
 
 static void event(char **ev)
@@ -783,7 +788,9 @@ static void event(char **ev)
 	} else if (strcmp(ev[0], EV_PASSPHRASE_DONE) == 0) {
 		prompt(ev, 1);
 	} else if (strcmp(ev[0], EV_CRYPT_WANTED) == 0 || strcmp(ev[0], EV_CRYPT_UNLOCKED) == 0) {
-		locked(ev, ev[0][6] == 'w');
+		waits(&G.locked, ev, strcmp(ev[0], EV_CRYPT_WANTED) == 0);
+	} else if (strcmp(ev[0], EV_MD_WANTED) == 0 || strcmp(ev[0], EV_MD_STARTED) == 0) {
+		waits(&G.arrays, ev, strcmp(ev[0], EV_MD_WANTED) == 0);
 	} else if (strcmp(ev[0], EV_TIMEOUT_PAUSE) == 0) {
 		G.manual = 1;
 		set_paused();
@@ -947,7 +954,7 @@ int evmount_main(int argc UNUSED_PARAM, char **argv)
 	err = ev_signals(&set, NULL);
 	if (err)
 		bb_error_msg_and_die("signalfd: %s", strerror(-err));
-	if (ev_client_open("block-device-*\0" "passphrase-*\0" "timeout-*\0" "crypt-*\0", bus_event) < 0) {
+	if (ev_client_open("block-device-*\0" "passphrase-*\0" "timeout-*\0" "crypt-*\0" "md-*\0", bus_event) < 0) {
 		if (G.mountall && !ev_testing())
 			bb_simple_error_msg("no evinit bus: reading the kernel's uevents myself");
 	}

@@ -82,7 +82,7 @@ void FAST_FUNC ev_log_open(int quiet, int debug)
 void FAST_FUNC ev_log(int level, const char *fmt, ...)
 {
 	static const char tag[] ALIGN1 = "error: \0" "warning: \0" "\0" "\0";
-	char line[1024];
+	char line[EV_LOG_LINE_MAX];
 	unsigned ms = ev_log_ms();
 	va_list ap;
 	int n, m, stamp;
@@ -114,7 +114,7 @@ void FAST_FUNC ev_log(int level, const char *fmt, ...)
 
 void FAST_FUNC ev_console(const char *fmt, ...)
 {
-	char line[1024];
+	char line[EV_LOG_LINE_MAX];
 	va_list ap;
 	int n;
 

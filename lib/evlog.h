@@ -10,6 +10,9 @@
 PUSH_AND_SET_FUNCTION_VISIBILITY_TO_HIDDEN
 
 enum { LOG_ERR_ = 0, LOG_WARN_, LOG_INFO_, LOG_DEBUG_ };
+/* A line's bytes at most (longer ones are cut): a whole bus message fits,
+ * a block-device-added with every key is some 800. */
+#define EV_LOG_LINE_MAX	(4096 + 128)
 /* Open /run/initramfs/evinit.log (under ev_root); before that, lines are
  * kept in memory and written when it opens.  QUIET: errors only on the
  * console; DEBUG: everything on the console. */

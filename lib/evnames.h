@@ -37,6 +37,11 @@
 #define EV_PASSPHRASE_DONE	"passphrase-done"	/* DEVNAME NAME */
 #define EV_CRYPT_WANTED		"crypt-wanted"		/* NAME WANTED */
 #define EV_CRYPT_UNLOCKED	"crypt-unlocked"	/* NAME DEVNAME */
+/* evraid */
+#define EV_MD_WANTED		"md-wanted"		/* NAME WANTED: an array not running, why */
+#define EV_MD_STARTED		"md-started"		/* NAME MD_UUID MD_NAME DEVNAME MD_DEGRADED */
+#define EV_MD_DEGRADED		"md-degraded"		/* MD_UUID MD_NAME MISSING */
+#define EV_MD_MEMBER_ADDED	"md-member-added"	/* MD_UUID DEVNAME */
 
 /* The job whose `mounted MOUNTPOINT=/root` starts the switch. */
 #define EV_JOB_MOUNTALL		"mountall"

@@ -567,6 +567,88 @@ static probe_t *find_probe(const char *devpath)
 	return NULL;
 }
 
+/* A sysfs attribute of DEVPATH (one line) into BUF; 0 or -1. */
+static int sys_attr(const char *devpath, const char *attr, char *buf, unsigned size)
+{
+	char path[PATH_MAX];
+	int n;
+
+	if ((unsigned)snprintf(path, sizeof(path), "/sys%s/%s", devpath, attr) >= sizeof(path))
+		return -1;
+	n = open_read_close(ev_path(path), buf, size - 1);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	*strchrnul(buf, '\n') = '\0';
+	return 0;
+}
+
+/* An md array that is not running (made, its members not bound yet, or
+ * stopped) is no device to announce: its running is its arrival. */
+static int md_inactive(const char *devpath)
+{
+	char state[32];
+
+	if (sys_attr(devpath, "md/array_state", state, sizeof(state)) < 0)
+		/* md's own devices, before their md/ directory is there */
+		return is_prefixed_with(devpath, "/devices/virtual/block/md") != NULL
+			&& !strchr(devpath + 23, '/');
+	return strcmp(state, "clear") == 0 || strcmp(state, "inactive") == 0;
+}
+
+/* An md array's keys: its level and whether it runs degraded from sysfs,
+ * its UUID and name from a member's superblock (the member's own event). */
+static void md_keys(const char *devpath, char ***keys)
+{
+	char kv[128], val[64], dir[PATH_MAX];
+	bdev_t *m;
+	DIR *d;
+	struct dirent *e;
+
+	if (sys_attr(devpath, "md/level", val, sizeof(val)) < 0)
+		return;
+	snprintf(kv, sizeof(kv), "MD_LEVEL=%s", val);
+	keys_add(kv, keys);
+	if (sys_attr(devpath, "md/raid_disks", val, sizeof(val)) == 0) {
+		snprintf(kv, sizeof(kv), "MD_DEVICES=%s", val);
+		keys_add(kv, keys);
+	}
+	if (sys_attr(devpath, "md/degraded", val, sizeof(val)) == 0) {
+		snprintf(kv, sizeof(kv), "MD_DEGRADED=%d", strcmp(val, "0") != 0);
+		keys_add(kv, keys);
+	}
+	/* the members are DEVPATH/slaves/NAME: one we announced knows */
+	if ((unsigned)snprintf(dir, sizeof(dir), "/sys%s/slaves", devpath) >= sizeof(dir))
+		return;
+	d = opendir(ev_path(dir));
+	if (!d)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		const char *v;
+		char want[sizeof(e->d_name) + 8];
+
+		if (DOT_OR_DOTDOT(e->d_name))
+			continue;
+		snprintf(want, sizeof(want), "/dev/%s", e->d_name);
+		for (m = dm.devs; m; m = m->next) {
+			v = ev_event_get(m->keys, "DEVNAME");
+			if (v && strcmp(v, want) == 0 && ev_event_get(m->keys, "MD_UUID"))
+				break;
+		}
+		if (!m)
+			continue;
+		snprintf(kv, sizeof(kv), "MD_UUID=%s", ev_event_get(m->keys, "MD_UUID"));
+		keys_add(kv, keys);
+		v = ev_event_get(m->keys, "MD_NAME");
+		if (v) {
+			snprintf(kv, sizeof(kv), "MD_NAME=%s", v);
+			keys_add(kv, keys);
+		}
+		break;
+	}
+	closedir(d);
+}
+
 /* The keys of the event that do not need the disk: from the uevent and
  * sysfs, taken now. */
 static char **uevent_keys(ev_uevent_t *u, const char *devname)
@@ -592,6 +674,7 @@ static char **uevent_keys(ev_uevent_t *u, const char *devname)
 		}
 	}
 	serial(u, &keys);
+	md_keys(u->devpath, &keys);
 	return keys;
 }
 
@@ -627,6 +710,10 @@ static void block_event(ev_uevent_t *u)
 	}
 	if (strcmp(u->action, "add") != 0 && strcmp(u->action, "change") != 0)
 		return;
+	if (!d && !r && md_inactive(u->devpath)) {
+		ev_debug("%s: an md array not running yet: announced when it runs", devname);
+		return;
+	}
 	if (r) {	/* probed now: this one's keys win, probed afterwards */
 		keys_free(r->ukeys);
 		r->ukeys = uevent_keys(u, devname);

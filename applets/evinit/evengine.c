@@ -774,7 +774,7 @@ static void FAST_FUNC run_queue(ev_timer_t *t UNUSED_PARAM)
 			en.tail = &en.head;
 		q->next = NULL;
 		{	/* the timeline: one line per event */
-			char line[512];
+			char line[EV_MSG_MAX + 64];	/* a whole event */
 			unsigned n = 0;
 
 			for (e = q->ev; *e && n < sizeof(line) - 1; e++)

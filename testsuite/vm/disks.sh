@@ -25,6 +25,9 @@
 #   luks1     luks1-ext4: LUKS1 UUID $LUKS1_UUID, root ext4 UUID $LUKS1_FS
 #   argon2id  luks2-argon2id-ext4: LUKS2 with an argon2id keyslot (32 MiB)
 #             UUID $ARGON_UUID, root ext4 UUID $ARGON_FS
+#   raid1a, raid1b  raid1-ext4: the two members (roles 0 and 1) of an md
+#             RAID1, metadata 1.2, UUID $RAID1_MD, name evbox:root, the
+#             root inside (ext4 UUID $RAID1_FS)
 #   raid5a, raid5b, raid5c  raid5-ext4: RAID5 (1.2, left-symmetric, chunk
 #             512K) UUID $RAID5_MD, name evbox:raid5, ext4 $RAID5_FS
 #   raid0a, raid0b  raid0-ext4: RAID0 (1.2, chunk 512K) UUID $RAID0_MD,
@@ -72,6 +75,8 @@ PAIR_UUID=5e1f0800-e7b0-4c5a-9d1e-000000000001
 PAIR_FS=5e1f0800-e7b0-4c5a-9d1e-000000000002
 PAIRSRV_UUID=5e1f0800-e7b0-4c5a-9d1e-000000000003
 PAIRSRV_FS=5e1f0800-e7b0-4c5a-9d1e-000000000004
+RAID1_MD=5e1f0400:e7b04c5a:9d1e0000:00000001	# raid1-ext4: md 1.2, name evbox:root
+RAID1_FS=5e1f0400-e7b0-4c5a-9d1e-000000000002
 RAID5_MD=5e1f0401:e7b04c5a:9d1e0000:00000001	# raid5-ext4: md 1.2, name evbox:raid5
 RAID5_FS=5e1f0401-e7b0-4c5a-9d1e-000000000002
 RAID0_MD=5e1f0402:e7b04c5a:9d1e0000:00000001	# raid0-ext4: md 1.2, name evbox:raid0
@@ -176,6 +181,8 @@ fixture_disk()
 	pairsrv)  set -- luks2-pair-ext4 srv "$PAIR_FS" ;;
 	hdrdata)  set -- luks2-header-ext4 root "$HDR_FS" ;;
 	hdrfile)  set -- luks2-header-ext4 hdr "$HDR_FS" ;;
+	raid1a)   set -- raid1-ext4 a "$RAID1_FS" ;;
+	raid1b)   set -- raid1-ext4 b "$RAID1_FS" ;;
 	raid5a)   set -- raid5-ext4 a "$RAID5_FS" ;;
 	raid5b)   set -- raid5-ext4 b "$RAID5_FS" ;;
 	raid5c)   set -- raid5-ext4 c "$RAID5_FS" ;;
@@ -232,7 +239,7 @@ damaged_luks()
 disk()	# NAME
 {
 	case $1 in
-	luks2|luks1|argon2id|pair|pairsrv|hdrdata|hdrfile|\
+	luks2|luks1|argon2id|pair|pairsrv|hdrdata|hdrfile|raid1a|raid1b|\
 	raid5a|raid5b|raid5c|raid0a|raid0b|raid10a|raid10b|raid10c|raid10d|\
 	raid1gpta|raid1gptb|meta090a|meta090b|meta10a|meta10b|stalea|staleb|\
 	mdpaira|mdpairb|mdsrva|mdsrvb) fixture_disk "$1"; return ;;

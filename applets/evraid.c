@@ -94,6 +94,7 @@ typedef struct member {
 } member_t;
 
 enum { A_WAITING, A_RUNNING, A_FAILED };
+enum { D_NO, D_YES, D_ASK };
 typedef struct array {
 	struct array *next;
 	char uuid[40];		/* mdadm's colon form */
@@ -107,6 +108,7 @@ typedef struct array {
 				 * wanted (rd.md.uuid=, mdadm.conf), else the UUID */
 	member_t *members;
 	int state, degraded_started;
+	int declined;		/* rd.md.degraded=ask answered no */
 	char md[16];		/* "md127" once made */
 	ev_timer_t quiet;	/* the degraded wait */
 } array_t;
@@ -125,7 +127,10 @@ struct globals {
 	int none;		/* rd.md=0 */
 	int noconf;		/* rd.md.conf=0 */
 	int by_cmdline;		/* rd.md.uuid= given: only those */
-	int degraded;		/* rd.md.degraded: 1 yes, 0 no */
+	int degraded;		/* rd.md.degraded: D_YES, D_NO, D_ASK */
+	array_t *asking;	/* the array whose question is on the console */
+	ev_fd_t console;	/* its answer */
+	ev_timer_t answer;	/* the default answer's time */
 	int late;		/* rd.md.late: add late members */
 	unsigned wait_ms;
 	int prompts;		/* passphrase prompts up */
@@ -232,7 +237,7 @@ static void FAST_FUNC cmdline_word(char *key, char *val, void *ctx UNUSED_PARAM)
 		else if (strcmp(val, "no") == 0 || strcmp(val, "0") == 0)
 			G.degraded = 0;
 		else if (strcmp(val, "ask") == 0)
-			warn("rd.md.degraded=ask is not built yet: a degraded array starts as with yes");
+			G.degraded = D_ASK;
 		else
 			warn("ignoring rd.md.degraded=%s: not yes, no or ask", val);
 	} else if (strcmp(key, "rd.md.late") == 0 && val) {
@@ -430,6 +435,8 @@ static void pick_name(array_t *a)
 	char path[64];
 	int n;
 
+	if (a->md[0])
+		return;		/* named already (asked about first) */
 	if (a->conf_dev && sscanf(a->conf_dev, "/dev/md%d", &n) == 1 && n >= 0 && n < 512) {
 		snprintf(a->md, sizeof(a->md), "md%d", n);
 		return;
@@ -614,6 +621,82 @@ static void late(array_t *a, member_t *m)
 
 /* ---- the policy ---- */
 
+static void consider(array_t *a);
+static void FAST_FUNC quiet_enough(ev_timer_t *t);
+
+/* rd.md.degraded=ask: the question is on the console until a line comes
+ * or rd.md.degraded_wait= passes (then: yes).  It is announced as a
+ * prompt, so evmount's root deadline waits meanwhile. */
+static void prompt_events(const char *what)
+{
+	char kv[2][64];
+
+	snprintf(kv[0], sizeof(kv[0]), "DEVNAME=/dev/%s", G.asking->md[0] ? G.asking->md : "md");
+	snprintf(kv[1], sizeof(kv[1]), "NAME=evraid");
+	ev_client_emit(what, kv[0], kv[1], NULL);
+}
+
+/* YES: 1 start it degraded, 0 no, -1 nothing to do (it is complete) */
+static void answered(int yes, const char *how)
+{
+	array_t *a = G.asking;
+
+	ev_fd_del(&G.console);
+	ev_timer_stop(&G.answer);
+	fprintf(stderr, "%s\n", how);
+	prompt_events(EV_PASSPHRASE_DONE);
+	G.asking = NULL;
+	if (yes < 0 || a->state != A_WAITING)
+		return;
+	if (yes) {
+		start(a, 1);
+		return;
+	}
+	a->declined = 1;
+	a->quiet.data = a;
+	quiet_enough(&a->quiet);	/* says so, for the rescue */
+}
+
+static void FAST_FUNC answer_typed(ev_fd_t *w, short revents UNUSED_PARAM)
+{
+	char line[64];
+	ssize_t n = 0;
+
+	/* one line, a byte at a time: what follows it is not ours (a shell
+	 * may read the console next) */
+	while (n < (ssize_t)sizeof(line) - 1 && read(w->fd, line + n, 1) == 1 && line[n] != '\n')
+		n++;
+	if (n == 0 && (sizeof(line) < 2 || line[0] != '\n')) {
+		answered(1, "(no answer: yes)");	/* no console to answer from */
+		return;
+	}
+	line[n] = '\0';
+	n = (line[0] == 'n' || line[0] == 'N');	/* Enter alone: the default, yes */
+	answered(!n, n ? "no" : "yes");
+}
+
+static void FAST_FUNC answer_timeout(ev_timer_t *t UNUSED_PARAM)
+{
+	answered(1, "(no answer: yes)");
+}
+
+static void ask(array_t *a, unsigned have, const char *missing)
+{
+	if (G.asking)
+		return;		/* one question at a time: asked after this one */
+	G.asking = a;
+	pick_name(a);
+	prompt_events(EV_PASSPHRASE_PROMPT);
+	fprintf(stderr, "%s: %s, %u of %u members, missing role %s (UUID %s): start degraded? [Y/n] ",
+			label(a), a->level, have, a->devices, missing, a->uuid);
+	G.console.fd = STDIN_FILENO;
+	G.console.events = POLLIN;
+	G.console.cb = answer_typed;
+	ev_fd_add(&G.console);
+	G.answer.cb = answer_timeout;
+	ev_timer_in(&G.answer, G.wait_ms);
+}
+
 static void FAST_FUNC quiet_enough(ev_timer_t *t)
 {
 	array_t *a = t->data;
@@ -622,12 +705,18 @@ static void FAST_FUNC quiet_enough(ev_timer_t *t)
 
 	if (a->state != A_WAITING || runnable(a, &have, missing, sizeof(missing)) != 1)
 		return;
-	if (!G.degraded) {
-		warn("%s: %s, %u of %u members, missing role %s: not started degraded (rd.md.degraded=no)",
-				label(a), a->level, have, a->devices, missing);
+	if (G.degraded == D_NO || a->declined) {
+		const char *why = a->declined ? "the answer was no" : "rd.md.degraded=no";
+
+		warn("%s: %s, %u of %u members, missing role %s: not started degraded (%s)",
+				label(a), a->level, have, a->devices, missing, why);
 		tell_wanted(a->key, "md %s: %s, %u of %u members, missing role %s, not started degraded "
-				"(rd.md.degraded=no)", a->name[0] ? a->name : a->uuid, a->level, have,
-				a->devices, missing);
+				"(%s)", a->name[0] ? a->name : a->uuid, a->level, have,
+				a->devices, missing, why);
+		return;
+	}
+	if (G.degraded == D_ASK) {
+		ask(a, have, missing);
 		return;
 	}
 	start(a, 1);
@@ -649,6 +738,8 @@ static void consider(array_t *a)
 				r < 0 ? ", too few to run" : "");
 	if (r == 0) {
 		ev_timer_stop(&a->quiet);
+		if (G.asking == a)
+			answered(-1, "(every member came: not degraded)");
 		start(a, 0);
 	} else if (r == 1 && !G.prompts) {
 		a->quiet.cb = quiet_enough;
@@ -818,12 +909,24 @@ static void FAST_FUNC bus_event(char **ev)
 {
 	if (!ev) {
 		exit(EXIT_SUCCESS);	/* evinit closed the bus: the switch */
+	} else if ((strcmp(ev[0], EV_PASSPHRASE_PROMPT) == 0 || strcmp(ev[0], EV_PASSPHRASE_DONE) == 0)
+			&& strcmp(ev_event_get(ev, "NAME") ? : "", "evraid") == 0) {
+		/* our own question */
 	} else if (strcmp(ev[0], EV_PASSPHRASE_PROMPT) == 0) {
 		if (G.prompts++ == 0)
 			pause_waits(1);
 	} else if (strcmp(ev[0], EV_PASSPHRASE_DONE) == 0) {
 		if (G.prompts && --G.prompts == 0)
 			pause_waits(0);
+	} else if (strcmp(ev[0], EV_RESCUE_DONE) == 0) {
+		/* the shell was left: ask again what was declined */
+		array_t *a;
+		for (a = G.arrays; a; a = a->next) {
+			if (a->declined) {
+				a->declined = 0;
+				consider(a);
+			}
+		}
 	} else if (strcmp(ev[0], EV_BLOCK_ADDED) == 0 || strcmp(ev[0], EV_BLOCK_CHANGED) == 0) {
 		const char *type = ev_event_get(ev, "ID_FS_TYPE");
 
@@ -849,7 +952,8 @@ static int daemon_main(void)
 	err = ev_signals(&set, NULL);
 	if (err)
 		bb_error_msg_and_die("signalfd: %s", strerror(-err));
-	if (ev_client_open(EV_BLOCK_ADDED "\0" EV_BLOCK_CHANGED "\0" "passphrase-*\0", bus_event) < 0)
+	if (ev_client_open(EV_BLOCK_ADDED "\0" EV_BLOCK_CHANGED "\0" "passphrase-*\0" EV_RESCUE_DONE "\0",
+			bus_event) < 0)
 		bb_simple_error_msg_and_die("no evinit bus (alone: evraid examine DEVICE)");
 	/* what evmount should name if the root never comes */
 	for (w = G.none ? NULL : G.wanted; w; w = w->next)

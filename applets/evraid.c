@@ -53,6 +53,17 @@
 //config:	An incomplete array that could run degraded is started so when
 //config:	no new block device has come for this long (rd.md.degraded_wait=
 //config:	overrides it); a passphrase prompt pauses the wait.
+//config:
+//config:config EVRAID_LATE
+//config:	int "Seconds after the switch that late members are still added"
+//config:	default 120
+//config:	range 0 86400
+//config:	depends on EVRAID
+//config:	help
+//config:	evraid runs on as @evraid after the switch to the real root while
+//config:	an array it started runs degraded, and adds a member that comes
+//config:	this long after the switch (a slow USB disk); then it ends.
+//config:	0: it ends at the switch.  rd.md.late= overrides it.
 
 //applet:IF_EVRAID(APPLET(evraid, BB_DIR_SBIN, BB_SUID_DROP))
 
@@ -71,11 +82,13 @@
 #include "../lib/evbus.h"
 #include "../lib/evmd.h"
 #include "../lib/evmod.h"
+#include "../lib/evuevent.h"
 #include "../lib/evpath.h"
 #include "../lib/evcmdline.h"
 #include "../lib/evnames.h"
 #include "../toollib/evclient.h"
 #include <sys/mount.h>	/* BLKGETSIZE64 */
+#include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <linux/major.h>	/* MD_MAJOR, for md_u.h's ioctls */
 #include <linux/raid/md_u.h>
@@ -132,6 +145,10 @@ struct globals {
 	ev_fd_t console;	/* its answer */
 	ev_timer_t answer;	/* the default answer's time */
 	int late;		/* rd.md.late: add late members */
+	unsigned late_secs;	/* and for so long after the switch */
+	int devfd;		/* /dev and /sys, kept through the switch */
+	ev_fd_t nl;		/* after the switch: the kernel's uevents */
+	ev_timer_t late_end;
 	unsigned wait_ms;
 	int prompts;		/* passphrase prompts up */
 	int next_minor;		/* for arrays without a name in the conf */
@@ -241,7 +258,11 @@ static void FAST_FUNC cmdline_word(char *key, char *val, void *ctx UNUSED_PARAM)
 		else
 			warn("ignoring rd.md.degraded=%s: not yes, no or ask", val);
 	} else if (strcmp(key, "rd.md.late") == 0 && val) {
+		/* 0 or no: none, ever; N: in the initramfs and N s after */
 		G.late = strcmp(val, "0") != 0 && strcmp(val, "no") != 0;
+		G.late_secs = bb_strtou(val, NULL, 10);
+		if (errno)
+			G.late_secs = G.late ? CONFIG_EVRAID_LATE : 0;
 	}
 }
 
@@ -255,6 +276,7 @@ static void read_params(void)
 	ev_cmdline_parse(text);		/* kept: ev_cmdline points into it */
 	G.degraded = 1;
 	G.late = 1;
+	G.late_secs = CONFIG_EVRAID_LATE;
 	G.next_minor = 127;
 	/* rd.md.uuid= names the arrays; without it, mdadm.conf does */
 	ev_cmdline_words(xstrdup(words), cmdline_word, NULL);
@@ -422,7 +444,8 @@ static int open_md(array_t *a)
 	int fd;
 
 	snprintf(path, sizeof(path), "/dev/%s", a->md);
-	fd = open(path, O_RDWR | O_CLOEXEC);
+	/* the /dev kept from before the switch reaches it after it too */
+	fd = G.devfd >= 0 ? openat(G.devfd, a->md, O_RDWR | O_CLOEXEC) : open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		warn("%s: %s", path, strerror(errno));
 	return fd;
@@ -905,10 +928,109 @@ static void member(char **ev)
 	consider(a);
 }
 
+/* ---- after the switch: @evraid, for late members ---- */
+
+static array_t *running_degraded(void)
+{
+	array_t *a;
+
+	for (a = G.arrays; a; a = a->next)
+		if (a->state == A_RUNNING && a->degraded_started)
+			return a;
+	return NULL;
+}
+
+static void FAST_FUNC late_over(ev_timer_t *t UNUSED_PARAM)
+{
+	say("%u s after the switch: no more late members (rd.md.late=)", G.late_secs);
+	exit(EXIT_SUCCESS);
+}
+
+/* A block device that came after the switch: a member of a degraded
+ * array of ours?  Its superblock is read here (no device manager now). */
+static void after_switch_device(const char *devname)
+{
+	ev_md_sb_t sb;
+	struct stat st;
+	uint64_t size = 0;
+	char uuid[40], why[128], ver[8];
+	array_t *a;
+	member_t *m;
+	int fd = openat(G.devfd, devname, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) < 0 || !S_ISBLK(st.st_mode) || ioctl(fd, BLKGETSIZE64, &size) < 0
+	 || ev_md_read(fd, size, &sb, why, sizeof(why)) < 0) {
+		close(fd);
+		return;
+	}
+	close(fd);
+	ev_md_uuid_str(sb.uuid, uuid);
+	a = find_array(uuid);
+	if (!a || a->state != A_RUNNING)
+		return;
+	for (m = a->members; m; m = m->next)
+		if (strcmp(m->dev + 5, devname) == 0 && m->state == M_BOUND)
+			return;
+	m = xzalloc(sizeof(*m));
+	m->dev = xasprintf("/dev/%s", devname);
+	m->major = major(st.st_rdev);
+	m->minor = minor(st.st_rdev);
+	m->events = sb.events;
+	m->role = sb.role;
+	m->next = a->members;
+	a->members = m;
+	say("%s: member of %s (md %s, role %d), after the switch", m->dev, label(a),
+			ev_md_version_str(&sb, ver), m->role);
+	late(a, m);
+}
+
+static void FAST_FUNC uevents(ev_fd_t *w, short revents UNUSED_PARAM)
+{
+	char buf[EV_UEVENT_MAX];
+	ev_uevent_t u;
+	int n, why;
+
+	while ((n = ev_uevent_recv(w->fd, buf, sizeof(buf), &why)) != -EAGAIN) {
+		if (n < 0 && n != -ENOBUFS)
+			return;
+		if (n <= 0 || ev_uevent_parse(buf, n, &u) != EV_UE_OK)
+			continue;
+		if (strcmp(u.subsystem, "block") == 0 && strcmp(u.action, "add") == 0 && u.devname)
+			after_switch_device(u.devname);
+	}
+}
+
+/* evinit closed the bus: the switch.  Stay, as @evraid, while an array
+ * this boot started runs degraded and rd.md.late= allows. */
+static void switched(void)
+{
+	array_t *a = running_degraded();
+	int fd;
+
+	if (!a || !G.late || !G.late_secs || G.devfd < 0) {
+		exit(EXIT_SUCCESS);
+	}
+	fd = ev_uevent_open();
+	if (fd < 0) {
+		warn("cannot follow devices after the switch: %s", strerror(-fd));
+		exit(EXIT_SUCCESS);
+	}
+	G.nl.fd = fd;
+	G.nl.events = POLLIN;
+	G.nl.cb = uevents;
+	ev_fd_add(&G.nl);
+	G.late_end.cb = late_over;
+	ev_timer_in(&G.late_end, G.late_secs * 1000);
+	say("%s runs degraded: a member that comes in the next %u s is added (rd.md.late=)",
+			label(a), G.late_secs);
+}
+
 static void FAST_FUNC bus_event(char **ev)
 {
 	if (!ev) {
-		exit(EXIT_SUCCESS);	/* evinit closed the bus: the switch */
+		switched();
 	} else if ((strcmp(ev[0], EV_PASSPHRASE_PROMPT) == 0 || strcmp(ev[0], EV_PASSPHRASE_DONE) == 0)
 			&& strcmp(ev_event_get(ev, "NAME") ? : "", "evraid") == 0) {
 		/* our own question */
@@ -948,6 +1070,8 @@ static int daemon_main(void)
 	ev_client_quiet(ev_cmdline.quiet);
 	if (G.none)	/* said once; ended by the switch, not started again */
 		say("rd.md=0: no md arrays");
+	/* after the switch /dev is in the real root: this fd still reaches it */
+	G.devfd = ev_testing() ? -1 : open("/dev", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	sigemptyset(&set);
 	err = ev_signals(&set, NULL);
 	if (err)
@@ -1006,6 +1130,9 @@ static int examine_main(char **argv)
 int evraid_main(int argc, char **argv) MAIN_EXTERNALLY_VISIBLE;
 int evraid_main(int argc UNUSED_PARAM, char **argv)
 {
+	/* as a keep job it runs as "@evraid" (evkeep): its messages still
+	 * say evraid */
+	applet_name = "evraid";
 	INIT_G();
 	if (argv[1] && strcmp(argv[1], "examine") == 0) {
 		if (!argv[2])

@@ -34,9 +34,22 @@
 # by the harness: init minus the time the guest waited for it
 # (build/bench/table-luks.txt).
 #
+# Then md RAID1 (BENCH_MD=0 skips it): the raid1-ext4 fixture (two disks,
+# metadata 1.2) with the marker's root on the array, booted complete (both
+# members) and degraded (raid1a alone), BENCH_MD_ROUNDS (BENCH_ROUNDS)
+# times each with three images, interleaved: evbox (host-only for a target
+# whose mdadm.conf has the ARRAY line), the floor built to assemble the
+# array itself (md ioctls; degraded: at once, with the one member) and
+# initramfs-tools with mdadm's hook (mdadm installed by the setup step; a
+# temporary ARRAY line in the host's /etc/mdadm/mdadm.conf, put back on
+# exit).  Targets: complete within 1.25x of the floor, degraded within
+# rd.md.degraded_wait + 1 s of complete (build/bench/table-md.txt).
+#
 # Environment: BENCH_ROUNDS (5), BENCH_NICE (a nice value for QEMU, e.g.
-# -10 on a busy host), BENCH_REBUILD=1 (make the initramfs-tools image
-# again), BENCH_BASELINE (see above).
+# -10 on a busy host), BENCH_REBUILD=1 (make the initramfs-tools images
+# again), BENCH_BASELINE (see above), BENCH_PLAIN=0 (skip the plain and
+# -icount tables), BENCH_LUKS=0, BENCH_MD=0, BENCH_MD_SECONDS (the deadline
+# of one md boot, 180).
 #
 # Needs root (or sudo) for the initramfs-tools image: mkinitramfs reads
 # /lib/modules/VERSION and /boot/config-VERSION, which are made as
@@ -74,7 +87,12 @@ die() { echo "bench: $*" >&2; exit 1; }
 setup()
 {
 	missing=''
-	for p in initramfs-tools cryptsetup-initramfs busybox zstd gcc cpio fdisk e2fsprogs qemu-system-x86; do
+	# mdadm: its initramfs-tools hook (and, as on any Debian system that
+	# has it, an udev rule and monitoring services, which start only where
+	# /proc/mdstat exists: not on a host without md)
+	md_pkg=''
+	[ "${BENCH_MD:-1}" = 0 ] || md_pkg=mdadm
+	for p in initramfs-tools cryptsetup-initramfs $md_pkg busybox zstd gcc cpio fdisk e2fsprogs qemu-system-x86; do
 		dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null | grep -q '^ii' ||
 			missing="$missing $p"
 	done
@@ -136,19 +154,29 @@ evbox_image()	# OUT [BUSYBOX]
 	"$top/scripts/mkinitramfs" "$@"
 }
 
-floor_image()	# OUT
+floor_image()	# OUT BINARY "MODULES": the floor BINARY as /init, the modules as /m/NAME.ko
 {
 	s=$work/floor-stage
 	rm -rf "$s"
-	mkdir -p "$s/m" "$s/dev" "$s/proc" "$s/root"
-	cp "$work/floor" "$s/init"
-	for m in $floor_modules; do
+	mkdir -p "$s/m" "$s/dev" "$s/proc" "$s/sys" "$s/root"
+	cp "$2" "$s/init"
+	for m in $3; do
 		ko=$(find "$moddir/kernel" -name "$m.ko" | head -n 1)
 		[ -n "$ko" ] || die "no module $m in $moddir"
 		cp "$ko" "$s/m/$m.ko"
 	done
 	cpio_gz "$s" "$1"
 	rm -rf "$s"
+}
+
+# floor_build OUT "MODULES" [CFLAGS...]: bench/floor.c for those modules
+floor_build()
+{
+	o=$1 m=$2
+	shift 2
+	gcc -static -Os -Wall -o "$o" "$top/bench/floor.c" \
+		-DFLOOR_MODULES="\"$(echo "$m" | tr -s ' \t\n' '   ' | sed 's/^ //; s/ $//')\"" "$@"
+	strip "$o"
 }
 
 # initramfs-tools reads /lib/modules/VERSION (with modules.dep) and
@@ -180,30 +208,46 @@ make_host()	# SOURCE PATH: a hard-link copy of SOURCE at PATH, which must not ex
 	$SUDO cp -al "$1" "$2" 2>/dev/null || $SUDO cp -a "$1" "$2"
 }
 
-# restore_crypttab: put the host's /etc/crypttab back as it was (the LUKS
-# image adds a line to it while mkinitramfs runs)
-crypttab_saved=''
-restore_crypttab()
+# The host's files that initramfs-tools' hooks read (cryptsetup-initramfs's
+# /etc/crypttab, mdadm's /etc/mdadm/mdadm.conf): host_append adds a line
+# for the time of mkinitramfs, restore_host puts each file back as it was
+# (or removes it when there was none), on exit too.
+host_saved=''	# FILE=COPY ..., COPY ending in .absent: there was no FILE
+host_append()	# FILE LINE
 {
-	[ -n "$crypttab_saved" ] || return 0
-	if [ -f "$crypttab_saved" ]; then
-		$SUDO cp -p "$crypttab_saved" /etc/crypttab
+	s=$work/host$(echo "$1" | tr / _)
+	rm -f "$s.saved" "$s.absent"
+	if [ -e "$1" ]; then
+		cp -p "$1" "$s.saved"
+		host_saved="$host_saved $1=$s.saved"
 	else
-		$SUDO rm -f /etc/crypttab
+		host_saved="$host_saved $1=$s.absent"
 	fi
-	crypttab_saved=''
+	printf '%s\n' "$2" | $SUDO tee -a "$1" > /dev/null
+}
+restore_host()
+{
+	for p in $host_saved; do
+		case ${p#*=} in
+		*.saved) $SUDO cp -p "${p#*=}" "${p%%=*}" ;;
+		*) $SUDO rm -f "${p%%=*}" ;;
+		esac
+	done
+	host_saved=''
 }
 
-# itools_make OUT NAME "MODES" CRYPTTAB-LINE MODULE-ERE: an initramfs-tools
-# image, the first of MODES (dep, most) whose image holds every module the
-# ERE's alternatives name (and, with a crypttab line, cryptsetup's
-# crypttab); sets built_mode.  The image is kept while the kernel,
-# initramfs-tools, the line and the host's /etc/initramfs-tools are the
-# same (BENCH_REBUILD=1: make it again).
+# itools_make OUT NAME "MODES" FILE LINE MODULE-ERE LIST-ERE: an
+# initramfs-tools image, the first of MODES (dep, most) whose image holds
+# every module the ERE's alternatives name and a path that LIST-ERE
+# matches (cryptsetup's crypttab, mdadm); LINE is added to the host's FILE
+# (host_append) while mkinitramfs runs ("": none).  Sets built_mode.  The
+# image is kept while the kernel, initramfs-tools, its hooks' packages,
+# the line, the host's /etc/initramfs-tools and the files the hooks read
+# are the same (BENCH_REBUILD=1: make it again).
 itools_make()
 {
-	out=$1 name=$2 modes=$3 line=$4 re=$5
-	key="$version $(dpkg-query -W -f='${Version} ' initramfs-tools-core cryptsetup-initramfs 2>/dev/null) $line $(cd /etc/initramfs-tools && find . -type f | LC_ALL=C sort | xargs cat | md5sum)"
+	out=$1 name=$2 modes=$3 hostfile=$4 line=$5 re=$6 listre=$7
+	key="$version $(dpkg-query -W -f='${Version} ' initramfs-tools-core cryptsetup-initramfs mdadm 2>/dev/null) $line $(cd /etc/initramfs-tools && find . -type f | LC_ALL=C sort | xargs cat | md5sum) $(cat /etc/crypttab /etc/mdadm/mdadm.conf 2>/dev/null | md5sum)"
 	if [ -z "${BENCH_REBUILD:-}" ] && [ -s "$out" ] && [ -s "$out.key" ] &&
 	   [ "$(sed -n 1p "$out.key")" = "$key" ]; then
 		built_mode=$(sed -n 2p "$out.key")
@@ -224,17 +268,8 @@ itools_make()
 	cp -a /etc/initramfs-tools "$conf"
 	echo "RESUME=none" > "$conf/conf.d/resume"
 
-	trap 'restore_crypttab; unmake_host' EXIT INT TERM
-	if [ -n "$line" ]; then
-		# cryptsetup-initramfs's hook reads the host's crypttab
-		crypttab_saved=$work/crypttab.absent
-		rm -f "$crypttab_saved"
-		if [ -e /etc/crypttab ]; then
-			crypttab_saved=$work/crypttab.saved
-			cp -p /etc/crypttab "$crypttab_saved"
-		fi
-		printf '%s\n' "$line" | $SUDO tee -a /etc/crypttab > /dev/null
-	fi
+	trap 'restore_host; unmake_host' EXIT INT TERM
+	[ -z "$line" ] || host_append "$hostfile" "$line"
 	make_host "$mods/lib/modules/$version" "/lib/modules/$version"
 	make_host "$build/kernel/boot/config-$version" "/boot/config-$version"
 	want=$(echo "$re" | awk -F'[|]' '{ print NF }')
@@ -252,13 +287,13 @@ itools_make()
 		lsinitramfs "$out" > "$work/$name.list"
 		have=$(sed -En "s,.*/($re)\.ko\$,\1,p" "$work/$name.list" | sort -u | wc -l)
 		if [ "$have" = "$want" ] &&
-		   { [ -z "$line" ] || grep -q 'cryptroot/crypttab$' "$work/$name.list"; }; then
+		   { [ -z "$listre" ] || grep -Eq "$listre" "$work/$name.list"; }; then
 			built_mode=$mode
 			break
 		fi
-		say "$name: initramfs-tools MODULES=$mode: its image lacks one of $re${line:+ or the crypttab}"
+		say "$name: initramfs-tools MODULES=$mode: its image lacks one of $re${listre:+ or $listre}"
 	done
-	restore_crypttab
+	restore_host
 	unmake_host
 	trap - EXIT INT TERM
 	[ -n "$built_mode" ] || die "$name: initramfs-tools made no usable image"
@@ -290,29 +325,34 @@ unpacked_size()	# IMAGE: bytes of the cpio (a compressed one, or plain + compres
 }
 
 # ---- one boot -------------------------------------------------------------------
-boot_one()	# NAME ROUND [RESULTS] -> appends a line to RESULTS (results.txt)
+# boot_marker NAME ROUND IMAGE LOG RESULTS DEADLINE CMDLINE DISK...: boot
+# IMAGE with the DISKs until the real root's marker (at most DEADLINE
+# seconds), the console in LOG; appends "NAME ROUND run= marker= init=
+# uptime= boottime=" to RESULTS.  A boot that does not reach the marker
+# ends the bench.
+boot_marker()
 {
-	log=$work/console/$1-$2${vm_flags:+-icount}.log
-	out=${3:-$work/results.txt}
-	d=$work/boot/$1-$2
+	name=$1 round=$2 img=$3 log=$4 out=$5 secs=$6 append=$7
+	shift 7
+	d=$work/boot/$name-$round
 	rm -rf "$d"
 	mkdir -p "$d"
-	ln -s "$work/$1.img" "$d/initrd.img"
-	vm_start "$d" "$cmdline" "$work/disk.img"
+	ln -s "$img" "$d/initrd.img"
+	vm_start "$d" "$append" "$@"
 	rc=0
 	# the marker's line, then its power-off: the whole line is in the log
 	"$build/vm/vmconsole" -c "$d/console" -m "$d/monitor" -p "$vm_pid" -l "$log" \
-		-t "${BENCH_SECONDS:-120}" "expect=BENCH-MARKER pid=1 " eof \
+		-t "$secs" "expect=BENCH-MARKER pid=1 " eof \
 		2> "$d/vmconsole.err" || rc=$?
 	vm_stop
 	if [ $rc != 0 ] || ! grep -q 'BENCH-MARKER pid=1 ' "$log"; then
-		echo "bench: $1 boot $2 did not reach the real root's marker: $(tail -n 1 "$d/vmconsole.err")" >&2
+		echo "bench: $name boot $round did not reach the real root's marker within $secs s: $(tail -n 1 "$d/vmconsole.err")" >&2
 		echo "--- last lines of $log" >&2
 		tail -n 25 "$log" >&2
 		exit 1
 	fi
 	# [   1.234567] Run /init as init process  ...  [   1.678901] bench: real root reached
-	awk -v name="$1" -v round="$2" '
+	awk -v name="$name" -v round="$round" '
 		function ts(l) { sub(/^\[ */, "", l); sub(/\].*/, "", l); return l + 0 }
 		/Run \/init as init process/ { run = ts($0) }
 		/bench: real root reached/ { mark = ts($0) }
@@ -322,68 +362,46 @@ boot_one()	# NAME ROUND [RESULTS] -> appends a line to RESULTS (results.txt)
 			printf "%s %d run=%.6f marker=%.6f init=%.6f uptime=%s boottime=%s\n",
 				name, round, run, mark, mark - run, v["uptime"], v["boottime"]
 		}' "$log" >> "$out" ||
-		die "$1 boot $2: could not read the timestamps in $log"
+		die "$name boot $round: could not read the timestamps in $log"
 }
 
-# ---- main ---------------------------------------------------------------------------
-start=$(cut -d' ' -f1 /proc/uptime)
-setup
-vm_kernel || die "no kernel (scripts/vm/kernel.sh)"
-version=$kversion moddir=$kmods
-vm_nice=${BENCH_NICE:-}
-mkdir -p "$work" "$build/vm"
-rm -rf "$work/console" "$work/root" "$work/boot"
-mkdir -p "$work/console"
-cc -O2 -Wall -o "$build/vm/vmconsole" "$top/testsuite/vm/vmconsole.c" ||
-	die "cannot build testsuite/vm/vmconsole.c"
-
-say "building the floor and the marker (gcc -static -Os)"
-gcc -static -Os -Wall -o "$work/floor" "$top/bench/floor.c" \
-	-DFLOOR_MODULES="\"$(echo "$floor_modules" | tr -s ' \t\n' '   ' | sed 's/ $//')\""
-gcc -static -Os -Wall -o "$work/marker" "$top/bench/marker.c"
-strip "$work/floor" "$work/marker"
-
-say "making the disk (GPT, vda1 ext4 UUID=$uuid)"
-make_disk
-say "making the evbox image"
-evbox_image "$work/evbox.img"
-if [ -n "$base_bb" ]; then
-	say "making the evbox-base image (the same, from $base_bb)"
-	evbox_image "$work/evbox-base.img" "$base_bb"
-fi
-say "making the floor image"
-floor_image "$work/floor.img"
-say "making the initramfs-tools image"
-itools_make "$work/itools.img" itools "dep most" "" "virtio_blk|virtio_pci|ext4"
-itools_mode=$built_mode
-
+boot_one()	# NAME ROUND [RESULTS]: the plain disk; a line in RESULTS (results.txt)
 {
-	echo "# evbox bench $(date -u +%Y-%m-%dT%H:%MZ), kernel $version, QEMU TCG"
-	echo "# cmdline: console=ttyS0 printk.time=1 panic=-1 $cmdline (no quiet, default loglevel, for every image)"
-	echo "# evbox image: scripts/mkinitramfs -H (host-only), evmount finds root=UUID="
-	[ -z "$base_bb" ] ||
-		echo "# evbox-base image: the same from $base_bb (sha256 $(sha256sum < "$base_bb" | cut -c1-16))"
-	echo "# initramfs-tools: MODULES=$itools_mode"
-	echo "# host: $(nproc) cores, load average before the boots: $(cut -d' ' -f1-3 /proc/loadavg)"
-	for n in $names; do
-		echo "# size $n compressed=$(stat -c %s "$work/$n.img") uncompressed=$(unpacked_size "$work/$n.img") format=$(compression "$work/$n.img")"
-	done
-} > "$work/results.txt"
+	boot_marker "$1" "$2" "$work/$1.img" "$work/console/$1-$2${vm_flags:+-icount}.log" \
+		"${3:-$work/results.txt}" "${BENCH_SECONDS:-120}" "$cmdline" "$work/disk.img"
+}
 
-nimages=$(echo $names | wc -w)
-total=$((rounds * nimages)) i=0
-for r in $(seq 1 "$rounds"); do
-	for n in $names; do
-		i=$((i + 1))
-		say "boot $i/$total $n (round $r)"
-		boot_one "$n" "$r"
-	done
-done
+# awk functions the tables share: the median, min and max of a[n, 1..cnt[n]],
+# and the samples as one line
+awk_stats='
+	function median(a, n,    m, i, j, t, x) {
+		m = cnt[n]
+		for (i = 1; i <= m; i++) x[i] = a[n, i]
+		for (i = 2; i <= m; i++)	# insertion sort, m is small
+			for (j = i; j > 1 && x[j-1] > x[j]; j--) { t = x[j]; x[j] = x[j-1]; x[j-1] = t }
+		return m % 2 ? x[(m+1)/2] : (x[m/2] + x[m/2+1]) / 2
+	}
+	function least(a, n,    i, x) {
+		x = a[n, 1]
+		for (i = 2; i <= cnt[n]; i++) if (a[n, i] < x) x = a[n, i]
+		return x
+	}
+	function most(a, n,    i, x) {
+		x = a[n, 1]
+		for (i = 2; i <= cnt[n]; i++) if (a[n, i] > x) x = a[n, i]
+		return x
+	}
+	function samples(a, n,    s, i) {
+		s = ""
+		for (i = 1; i <= cnt[n]; i++) s = s sprintf("%s%.2f", i > 1 ? " " : "", a[n, i])
+		return s
+	}
+'
 
 # ---- the table ----------------------------------------------------------------------
 table()	# RESULTS
 {
-	awk -v itools_mode="$itools_mode" -v images="$names" '
+	awk -v itools_mode="$itools_mode" -v images="$names" "$awk_stats"'
 		/^# size / { split($4, c, "="); split($5, u, "="); split($6, f, "=")
 			csize[$3] = c[2]; usize[$3] = u[2]; fmt[$3] = f[2]; next }
 		/^#/ { next }
@@ -391,18 +409,6 @@ table()	# RESULTS
 			n = $1
 			for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
 			k = ++cnt[n]; init[n, k] = v["init"]; up[n, k] = v["boottime"]; run[n, k] = v["run"]
-		}
-		function median(a, n,    m, i, j, t, x) {
-			m = cnt[n]
-			for (i = 1; i <= m; i++) x[i] = a[n, i]
-			for (i = 2; i <= m; i++)	# insertion sort, m is small
-				for (j = i; j > 1 && x[j-1] > x[j]; j--) { t = x[j]; x[j] = x[j-1]; x[j-1] = t }
-			return m % 2 ? x[(m+1)/2] : (x[m/2] + x[m/2+1]) / 2
-		}
-		function samples(a, n,    s, i) {
-			s = ""
-			for (i = 1; i <= cnt[n]; i++) s = s sprintf("%s%.2f", i > 1 ? " " : "", a[n, i])
-			return s
 		}
 		# the boots of A and B paired by round: the median of the ratios
 		# (steadier than the ratio of the medians when the host load drifts)
@@ -438,30 +444,7 @@ table()	# RESULTS
 			}
 		}' "$1"
 }
-table "$work/results.txt" | tee "$work/table.txt"
 
-# The same boots with QEMU's -icount: the guest's clock counts its
-# instructions (1 ns each), so the host's load does not enter; TCG's own
-# work (translating code) does not either.  Steady to a few ms, so fewer
-# rounds.
-icount_rounds=${BENCH_ICOUNT_ROUNDS:-3}
-if [ "$icount_rounds" -gt 0 ]; then
-	: > "$work/results-icount.txt"
-	grep '^# size ' "$work/results.txt" >> "$work/results-icount.txt"
-	total=$((icount_rounds * nimages)) i=0
-	vm_flags=$vm_icount
-	for r in $(seq 1 "$icount_rounds"); do
-		for n in $names; do
-			i=$((i + 1))
-			say "icount boot $i/$total $n (round $r)"
-			boot_one "$n" "$r" "$work/results-icount.txt"
-		done
-	done
-	vm_flags=''
-	echo
-	echo "With -icount shift=0 (guest instructions, 1 ns each; independent of the host's load):"
-	table "$work/results-icount.txt" | tee "$work/table-icount.txt"
-fi
 # ---- LUKS: the same two initramfs systems, a passphrase typed --------------
 # The luks2-ext4 fixture (LUKS2, pbkdf2 at 1000 iterations, made in a VM by
 # testsuite/vm/fixture.sh) with the marker's root inside.  evbox: the image
@@ -515,24 +498,12 @@ luks_boot()	# NAME ROUND PROMPT -> a line in $work/results-luks.txt
 
 luks_table()	# RESULTS
 {
-	awk '
+	awk "$awk_stats"'
 		/^#/ { next }
 		{
 			n = $1; if (!(n in cnt)) order[++names] = n
 			for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
 			k = ++cnt[n]; init[n, k] = v["init"]; wait[n, k] = v["wait"]; net[n, k] = v["net"]
-		}
-		function median(a, n,    m, i, j, t, x) {
-			m = cnt[n]
-			for (i = 1; i <= m; i++) x[i] = a[n, i]
-			for (i = 2; i <= m; i++)
-				for (j = i; j > 1 && x[j-1] > x[j]; j--) { t = x[j]; x[j] = x[j-1]; x[j-1] = t }
-			return m % 2 ? x[(m+1)/2] : (x[m/2] + x[m/2+1]) / 2
-		}
-		function samples(a, n,    s, i) {
-			s = ""
-			for (i = 1; i <= cnt[n]; i++) s = s sprintf("%s%.2f", i > 1 ? " " : "", a[n, i])
-			return s
 		}
 		END {
 			printf "\n%-7s %7s %7s %9s  %s\n", "image", "init", "wait", "init-wait", "init-wait samples (s)"
@@ -548,15 +519,185 @@ luks_table()	# RESULTS
 		}' "$1"
 }
 
+# ---- md RAID1: the array complete and degraded -------------------------------
+# The raid1-ext4 fixture (testsuite/vm/fixtures/raid1-ext4.recipe: two 32
+# MiB disks, an md RAID1 over both, metadata 1.2, name evbox:root, made in a
+# VM by Debian's mdadm) with the marker's root on the array.  Complete: both
+# disks; degraded: raid1a alone.  Three images, each booted in both cases:
+#   evbox   the image builder's (make_image, as the VM scenarios make it)
+#           for a target whose fstab names the root (the array's ext4) and
+#           whose /etc/mdadm/mdadm.conf has the ARRAY line: md_mod and raid1
+#           come from its level=; degraded, evraid starts the array after
+#           the default rd.md.degraded_wait= (EVRAID_DEGRADED_WAIT)
+#   floor   floor.c built to assemble md0 itself: floor-md from vda and
+#           vdb, floor-md1 from vda alone (degraded at once, no wait), with
+#           md-mod and raid1 besides the plain floor's modules
+#   itools  initramfs-tools with mdadm's hook, which reads the host's
+#           /etc/mdadm/mdadm.conf: the ARRAY line is added there while
+#           mkinitramfs runs, and the file is put back as it was on exit.
+#           Degraded, its own rule starts the array: mdadm --run in the
+#           20th round (2/3 of max(30, rootdelay)) of its 1 s wait for the
+#           root
+# Reported: init (Run /init -> marker) and uptime at the marker, medians
+# with min and max; every boot has a deadline (BENCH_MD_SECONDS, 180).
+md_uuid=5e1f0400:e7b04c5a:9d1e0000:00000001
+md_fs=5e1f0400-e7b0-4c5a-9d1e-000000000002
+md_line="ARRAY /dev/md/root level=raid1 metadata=1.2 num-devices=2 UUID=$md_uuid name=evbox:root"
+md_modules="$floor_modules md-mod raid1"
+
+md_boot()	# NAME CASE ROUND -> a line "NAME.CASE ROUND ..." in $work/results-md.txt
+{
+	img=$work/$1-md.img
+	[ "$1.$2" != floor.degraded ] || img=$work/floor-md1.img
+	disks=$md_a
+	[ "$2" != complete ] || disks="$md_a $md_b"
+	# shellcheck disable=SC2086
+	boot_marker "$1.$2" "$3" "$img" "$work/console/$1-md-$2-$3.log" "$work/results-md.txt" \
+		"${BENCH_MD_SECONDS:-180}" "$cmdline_md" $disks
+}
+
+md_table()	# RESULTS
+{
+	awk -v wait="$md_wait" "$awk_stats"'
+		/^# size / { split($4, cz, "="); split($5, uz, "="); csize[$3] = cz[2]; usize[$3] = uz[2]; next }
+		/^#/ { next }
+		{
+			n = $1
+			for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+			k = ++cnt[n]; init[n, k] = v["init"]; up[n, k] = v["boottime"]
+		}
+		END {
+			printf "\n%-6s %-8s %8s %9s %7s %13s %7s %13s  %s\n", "image", "case", "packed", "cpio",
+				"init", "(min-max)", "uptime", "(min-max)", "init samples (s)"
+			for (c = 1; c <= 2; c++) for (i = 1; i <= 3; i++) {
+				im = i == 1 ? "evbox" : i == 2 ? "floor" : "itools"
+				cs = c == 1 ? "complete" : "degraded"
+				n = im "." cs
+				img = n == "floor.degraded" ? "floor-md1" : im "-md"
+				mi[n] = median(init, n); mu[n] = median(up, n)
+				printf "%-6s %-8s %8s %9s %7.3f %6.2f-%-6.2f %7.3f %6.2f-%-6.2f  %s\n", im, cs,
+					csize[img], usize[img], mi[n], least(init, n), most(init, n),
+					mu[n], least(up, n), most(up, n), samples(init, n)
+			}
+			printf "\nsizes in bytes; medians (min-max) of %d boots each, interleaved\n", cnt["floor.complete"]
+			printf "init = Run /init -> the real root marker (printk clock); uptime = CLOCK_BOOTTIME at the marker\n\n"
+			ri = mi["evbox.complete"] / mi["floor.complete"]
+			ru = mu["evbox.complete"] / mu["floor.complete"]
+			printf "complete, evbox/floor init:   %.2fx  (target <= 1.25x)  %s\n", ri, ri <= 1.25 ? "MET" : "NOT MET"
+			printf "complete, evbox/floor uptime: %.2fx  (target <= 1.15x)  %s\n", ru, ru <= 1.15 ? "MET" : "NOT MET"
+			for (i = 1; i <= 3; i++) {
+				im = i == 1 ? "evbox" : i == 2 ? "floor" : "itools"
+				d[im] = mi[im ".degraded"] - mi[im ".complete"]
+			}
+			printf "degraded - complete, evbox:  %5.2f s init  (target <= rd.md.degraded_wait %s + 1 s)  %s\n",
+				d["evbox"], wait, d["evbox"] <= wait + 1 ? "MET" : "NOT MET"
+			printf "degraded - complete, floor:  %5.2f s init  (the floor starts it at once)\n", d["floor"]
+			printf "degraded - complete, itools: %5.2f s init  (its rule: mdadm --run in the 20th 1 s round)\n", d["itools"]
+			printf "itools/floor complete: %.2fx init; itools/evbox degraded: %.2fx init\n",
+				mi["itools.complete"] / mi["floor.complete"], mi["itools.degraded"] / mi["evbox.degraded"]
+		}' "$1"
+}
+
+# marker_fixture DIR FS-UUID RECIPE: the marker's root tree in DIR (its
+# fstab names UUID=FS-UUID) as the input of testsuite/vm/fixture.sh's
+# RECIPE; prints the fixture's disks
+marker_fixture()
+{
+	rm -rf "$1"
+	for d in sbin etc dev proc sys run root tmp; do mkdir -p "$1/$d"; done
+	cp "$work/marker" "$1/sbin/init"
+	echo "UUID=$2 / ext4 ro 0 0" > "$1/etc/fstab"
+	"$top/testsuite/vm/fixture.sh" -i "$1" "$build" "$3" || die "cannot make the $3 fixture"
+}
+
+# ---- main ---------------------------------------------------------------------------
+start=$(cut -d' ' -f1 /proc/uptime)
+setup
+vm_kernel || die "no kernel (scripts/vm/kernel.sh)"
+version=$kversion moddir=$kmods
+vm_nice=${BENCH_NICE:-}
+mkdir -p "$work" "$build/vm"
+rm -rf "$work/console" "$work/root" "$work/boot"
+mkdir -p "$work/console"
+cc -O2 -Wall -o "$build/vm/vmconsole" "$top/testsuite/vm/vmconsole.c" ||
+	die "cannot build testsuite/vm/vmconsole.c"
+
+say "building the marker (gcc -static -Os)"
+gcc -static -Os -Wall -o "$work/marker" "$top/bench/marker.c"
+strip "$work/marker"
+itools_mode=dep	# the plain image's, when it is made
+
+# ---- the plain disk: evbox, floor, itools (BENCH_PLAIN=0 skips it) ---------
+if [ "${BENCH_PLAIN:-1}" != 0 ]; then
+	say "making the disk (GPT, vda1 ext4 UUID=$uuid)"
+	make_disk
+	say "making the evbox image"
+	evbox_image "$work/evbox.img"
+	if [ -n "$base_bb" ]; then
+		say "making the evbox-base image (the same, from $base_bb)"
+		evbox_image "$work/evbox-base.img" "$base_bb"
+	fi
+	say "building the floor (gcc -static -Os) and its image"
+	floor_build "$work/floor" "$floor_modules"
+	floor_image "$work/floor.img" "$work/floor" "$floor_modules"
+	say "making the initramfs-tools image"
+	itools_make "$work/itools.img" itools "dep most" "" "" "virtio_blk|virtio_pci|ext4" ""
+	itools_mode=$built_mode
+
+	{
+		echo "# evbox bench $(date -u +%Y-%m-%dT%H:%MZ), kernel $version, QEMU TCG"
+		echo "# cmdline: console=ttyS0 printk.time=1 panic=-1 $cmdline (no quiet, default loglevel, for every image)"
+		echo "# evbox image: scripts/mkinitramfs -H (host-only), evmount finds root=UUID="
+		[ -z "$base_bb" ] ||
+			echo "# evbox-base image: the same from $base_bb (sha256 $(sha256sum < "$base_bb" | cut -c1-16))"
+		echo "# initramfs-tools: MODULES=$itools_mode"
+		echo "# host: $(nproc) cores, load average before the boots: $(cut -d' ' -f1-3 /proc/loadavg)"
+		for n in $names; do
+			echo "# size $n compressed=$(stat -c %s "$work/$n.img") uncompressed=$(unpacked_size "$work/$n.img") format=$(compression "$work/$n.img")"
+		done
+	} > "$work/results.txt"
+
+	nimages=$(echo $names | wc -w)
+	total=$((rounds * nimages)) i=0
+	for r in $(seq 1 "$rounds"); do
+		for n in $names; do
+			i=$((i + 1))
+			say "boot $i/$total $n (round $r)"
+			boot_one "$n" "$r"
+		done
+	done
+
+	table "$work/results.txt" | tee "$work/table.txt"
+
+	# The same boots with QEMU's -icount: the guest's clock counts its
+	# instructions (1 ns each), so the host's load does not enter; TCG's own
+	# work (translating code) does not either.  Steady to a few ms, so fewer
+	# rounds.
+	icount_rounds=${BENCH_ICOUNT_ROUNDS:-3}
+	if [ "$icount_rounds" -gt 0 ]; then
+		: > "$work/results-icount.txt"
+		grep '^# size ' "$work/results.txt" >> "$work/results-icount.txt"
+		total=$((icount_rounds * nimages)) i=0
+		vm_flags=$vm_icount
+		for r in $(seq 1 "$icount_rounds"); do
+			for n in $names; do
+				i=$((i + 1))
+				say "icount boot $i/$total $n (round $r)"
+				boot_one "$n" "$r" "$work/results-icount.txt"
+			done
+		done
+		vm_flags=''
+		echo
+		echo "With -icount shift=0 (guest instructions, 1 ns each; independent of the host's load):"
+		table "$work/results-icount.txt" | tee "$work/table-icount.txt"
+	fi
+fi
+
 if [ "${BENCH_LUKS:-1}" != 0 ]; then
 	say "LUKS: the luks2-ext4 fixture with the marker's root inside (testsuite/vm/fixture.sh)"
 	lroot=$work/luks-root
-	rm -rf "$lroot" "$work/luks-target" "$work/luks"
-	for d in sbin etc dev proc sys run root tmp; do mkdir -p "$lroot/$d"; done
-	cp "$work/marker" "$lroot/sbin/init"
-	echo "UUID=$luks_fs / ext4 ro 0 0" > "$lroot/etc/fstab"
-	luks_disk=$("$top/testsuite/vm/fixture.sh" -i "$lroot" "$build" luks2-ext4) ||
-		die "cannot make the luks2-ext4 fixture"
+	rm -rf "$work/luks-target" "$work/luks"
+	luks_disk=$(marker_fixture "$lroot" "$luks_fs" luks2-ext4) || exit 1
 	cmdline_luks="root=UUID=$luks_fs"
 	# evbox: the VM scenarios' image for a target with this crypttab
 	mkdir -p "$work/luks-target/etc"
@@ -567,8 +708,8 @@ if [ "${BENCH_LUKS:-1}" != 0 ]; then
 		{ cat "$work/evbox-luks.log" >&2; die "cannot make the evbox LUKS image"; }
 	say "making the initramfs-tools LUKS image"
 	itools_make "$work/itools-luks.img" itools-luks "$itools_mode most" \
-		"cryptroot UUID=$luks_uuid none luks,initramfs" \
-		"virtio_blk|virtio_pci|ext4|dm-crypt|xts|algif_skcipher"
+		/etc/crypttab "cryptroot UUID=$luks_uuid none luks,initramfs" \
+		"virtio_blk|virtio_pci|ext4|dm-crypt|xts|algif_skcipher" 'cryptroot/crypttab$'
 	itools_luks_mode=$built_mode
 	{
 		echo "# LUKS: luks2-ext4 (pbkdf2 1000), cmdline: $cmdline_luks"
@@ -588,7 +729,73 @@ if [ "${BENCH_LUKS:-1}" != 0 ]; then
 	{ grep '^# ' "$work/results-luks.txt"; luks_table "$work/results-luks.txt"; } | tee "$work/table-luks.txt"
 fi
 
+if [ "${BENCH_MD:-1}" != 0 ]; then
+	say "md: the raid1-ext4 fixture with the marker's root on the array (testsuite/vm/fixture.sh)"
+	mroot=$work/md-root
+	rm -rf "$work/md-target" "$work/results-md.txt"
+	md_disks=$(marker_fixture "$mroot" "$md_fs" raid1-ext4) || exit 1
+	md_a=$(echo "$md_disks" | grep '/a\.img$') && md_b=$(echo "$md_disks" | grep '/b\.img$') ||
+		die "raid1-ext4 gave no a.img and b.img: $md_disks"
+	cmdline_md="root=UUID=$md_fs"
+	config=${KCONFIG_CONFIG:-$top/.config}
+	md_wait=$(sed -n 's/^CONFIG_EVRAID_DEGRADED_WAIT=//p' "$config" 2>/dev/null)
+	md_wait=${md_wait:-3}
+	# evbox: the VM scenarios' image for a target with this mdadm.conf
+	mkdir -p "$work/md-target/etc/mdadm"
+	cp "$mroot/etc/fstab" "$work/md-target/etc/fstab"
+	echo "$md_line" > "$work/md-target/etc/mdadm/mdadm.conf"
+	# the configuration, with the builder reading mdadm.conf: a miniconfig
+	# that does not list EVBOX_MDADM_CONF (evbox_defconfig) turns it off
+	md_config=$config
+	if grep -q '^# CONFIG_EVBOX_MDADM_CONF is not set' "$config" 2>/dev/null; then
+		md_config=$work/md.config
+		sed 's/^# CONFIG_EVBOX_MDADM_CONF is not set/CONFIG_EVBOX_MDADM_CONF=y/' "$config" > "$md_config"
+		say "md: $config has EVBOX_MDADM_CONF off; the evbox md image is made with it on"
+	fi
+	say "making the evbox md image"
+	KCONFIG_CONFIG=$md_config make_image "$work/evbox-md.img" "$work/md-target" > "$work/evbox-md.log" 2>&1 ||
+		{ cat "$work/evbox-md.log" >&2; die "cannot make the evbox md image"; }
+	grep -q ' md:.* raid1' "$work/evbox-md.log" ||
+		die "the evbox md image has no raid1 (see $work/evbox-md.log)"
+	say "building the md floors (gcc -static -Os: vda vdb, and vda alone) and their images"
+	floor_build "$work/floor-md" "$md_modules" -DFLOOR_MD_MEMBERS='"vda vdb"'
+	floor_build "$work/floor-md1" "$md_modules" -DFLOOR_MD_MEMBERS='"vda"'
+	floor_image "$work/floor-md.img" "$work/floor-md" "$md_modules"
+	floor_image "$work/floor-md1.img" "$work/floor-md1" "$md_modules"
+	say "making the initramfs-tools md image"
+	itools_make "$work/itools-md.img" itools-md "$itools_mode most" \
+		/etc/mdadm/mdadm.conf "$md_line" \
+		"virtio_blk|virtio_pci|ext4|md-mod|raid1" 'sbin/mdadm$'
+	itools_md_mode=$built_mode
+	{
+		echo "# md RAID1: raid1-ext4 (metadata 1.2, 2 disks), cmdline: $cmdline_md; degraded: raid1a alone"
+		echo "# evbox image: scripts/vm/vmlib.sh make_image, mdadm.conf: $md_line; rd.md.degraded_wait=$md_wait (default)"
+		echo "# floor: floor-md (vda vdb), floor-md1 (vda): md ioctls, degraded at once"
+		echo "# itools: initramfs-tools with mdadm $(dpkg-query -W -f='${Version}' mdadm 2>/dev/null)'s hook, MODULES=$itools_md_mode"
+		echo "# host: $(nproc) cores, load average before the boots: $(cut -d' ' -f1-3 /proc/loadavg)"
+		for n in evbox-md floor-md floor-md1 itools-md; do
+			echo "# size $n compressed=$(stat -c %s "$work/$n.img") uncompressed=$(unpacked_size "$work/$n.img")"
+		done
+	} > "$work/results-md.txt"
+	md_rounds=${BENCH_MD_ROUNDS:-$rounds}
+	total=$((md_rounds * 6)) i=0
+	for r in $(seq 1 "$md_rounds"); do
+		for c in complete degraded; do
+			for n in evbox floor itools; do
+				i=$((i + 1))
+				note=''
+				[ "$n.$c" != itools.degraded ] || note='; initramfs-tools waits 20+ s'
+				say "md boot $i/$total $n $c (round $r$note)"
+				md_boot "$n" "$c" "$r"
+			done
+		done
+	done
+	echo "# host load average after the boots: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$work/results-md.txt"
+	{ grep '^# ' "$work/results-md.txt"; md_table "$work/results-md.txt"; } | tee "$work/table-md.txt"
+fi
+
 took=$(awk -v s="$start" '{ printf "%.0f", $1 - s }' /proc/uptime)
-echo "# host load average after the boots: $(cut -d' ' -f1-3 /proc/loadavg); bench took $took s" >> "$work/results.txt"
+[ "${BENCH_PLAIN:-1}" = 0 ] ||
+	echo "# host load average after the boots: $(cut -d' ' -f1-3 /proc/loadavg); bench took $took s" >> "$work/results.txt"
 echo
-say "raw numbers in $work/results.txt, consoles in $work/console/ (${took} s)"
+say "raw numbers in $work/results*.txt, tables in $work/table*.txt, consoles in $work/console/ (${took} s)"

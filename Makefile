@@ -16,8 +16,10 @@
 #                       "N passed, N failed"
 #   make bench          the benchmark (bench/bench.sh; not a test): evbox, a
 #                       hand-written floor and initramfs-tools boot one disk
-#                       5 times each; medians, sizes, MET / NOT MET;
-#                       BENCH_BASELINE=BUSYBOX: that binary too (evbox-base)
+#                       5 times each, then LUKS, then md RAID1 complete and
+#                       degraded; medians, sizes, MET / NOT MET;
+#                       BENCH_BASELINE=BUSYBOX: that binary too (evbox-base);
+#                       BENCH_PLAIN=0, BENCH_LUKS=0, BENCH_MD=0 skip a part
 #   make menuconfig | defconfig | tiny_defconfig | allnoconfig | oldconfig
 #        | olddefconfig | savedefconfig
 #

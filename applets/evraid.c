@@ -15,10 +15,11 @@
  * array runs (the kernel recovers it).
  *
  * An array that could run degraded is started so when the storage has
- * been quiet for rd.md.degraded_wait= seconds (no new block device; the
- * wait is paused while a passphrase is asked, a member may be behind
- * it), as rd.md.degraded= says: yes (the default) or no (left for the
- * root deadline's rescue).  Members that appear once the array runs are
+ * been quiet for rd.md.degraded_wait= seconds (settled: no module load
+ * or probe in flight, devices-settled; and no new block device), the wait
+ * paused while a passphrase is asked (a member may be behind it), as
+ * rd.md.degraded= says: yes (the default), no (left for the root
+ * deadline's rescue) or ask.  Members that appear once the array runs are
  * added to it: re-added in their slot when the kernel accepts that (a
  * bitmap makes it quick), else as a spare that the kernel rebuilds.
  *
@@ -122,6 +123,7 @@ typedef struct array {
 	member_t *members;
 	int state, degraded_started;
 	int declined;		/* rd.md.degraded=ask answered no */
+	int told;		/* members present when md-wanted last said so, + 1 */
 	char md[16];		/* "md127" once made */
 	ev_timer_t quiet;	/* the degraded wait */
 } array_t;
@@ -151,6 +153,7 @@ struct globals {
 	ev_timer_t late_end;
 	unsigned wait_ms;
 	int prompts;		/* passphrase prompts up */
+	int busy;		/* devices-busy: module loads or probes run */
 	int next_minor;		/* for arrays without a name in the conf */
 };
 #define G (*ptr_to_globals)
@@ -728,6 +731,8 @@ static void FAST_FUNC quiet_enough(ev_timer_t *t)
 
 	if (a->state != A_WAITING || runnable(a, &have, missing, sizeof(missing)) != 1)
 		return;
+	if (G.busy)
+		return;		/* not settled: the wait starts again when it is */
 	if (G.degraded == D_NO || a->declined) {
 		const char *why = a->declined ? "the answer was no" : "rd.md.degraded=no";
 
@@ -755,7 +760,7 @@ static void consider(array_t *a)
 	if (a->state != A_WAITING)
 		return;
 	r = runnable(a, &have, missing, sizeof(missing));
-	if (r != 0)
+	if (r != 0 && a->told != (int)have + 1 && (a->told = have + 1))
 		tell_wanted(a->key, "md %s: %s, %u of %u members, missing role %s%s",
 				a->name[0] ? a->name : a->uuid, a->level, have, a->devices, missing,
 				r < 0 ? ", too few to run" : "");
@@ -1040,6 +1045,11 @@ static void FAST_FUNC bus_event(char **ev)
 	} else if (strcmp(ev[0], EV_PASSPHRASE_DONE) == 0) {
 		if (G.prompts && --G.prompts == 0)
 			pause_waits(0);
+	} else if (strcmp(ev[0], EV_DEVICES_BUSY) == 0) {
+		G.busy = 1;
+	} else if (strcmp(ev[0], EV_DEVICES_SETTLED) == 0) {
+		G.busy = 0;
+		pause_waits(0);		/* each wait, in full, from now */
 	} else if (strcmp(ev[0], EV_RESCUE_DONE) == 0) {
 		/* the shell was left: ask again what was declined */
 		array_t *a;
@@ -1076,7 +1086,8 @@ static int daemon_main(void)
 	err = ev_signals(&set, NULL);
 	if (err)
 		bb_error_msg_and_die("signalfd: %s", strerror(-err));
-	if (ev_client_open(EV_BLOCK_ADDED "\0" EV_BLOCK_CHANGED "\0" "passphrase-*\0" EV_RESCUE_DONE "\0",
+	if (ev_client_open(EV_BLOCK_ADDED "\0" EV_BLOCK_CHANGED "\0" "passphrase-*\0" EV_RESCUE_DONE "\0"
+			EV_DEVICES_BUSY "\0" EV_DEVICES_SETTLED "\0",
 			bus_event) < 0)
 		bb_simple_error_msg_and_die("no evinit bus (alone: evraid examine DEVICE)");
 	/* what evmount should name if the root never comes */

@@ -29,7 +29,8 @@
 #define EV_BLOCK_REMOVED	"block-device-removed"
 #define EV_NET_ADDED		"net-device-added"	/* INTERFACE */
 #define EV_NET_UP		"net-device-up"		/* INTERFACE ADDRESS SERVER ROOTPATH DNS */
-#define EV_DEVICES_SETTLED	"devices-settled"
+#define EV_DEVICES_SETTLED	"devices-settled"	/* coldplug done, no probe or module load left */
+#define EV_DEVICES_BUSY		"devices-busy"		/* after settled: some run again */
 /* evmount */
 #define EV_MOUNTED		"mounted"		/* MOUNTPOINT DEVICE TYPE */
 /* evcrypt */

@@ -71,6 +71,8 @@ static struct {
 	probe_t *probes;	/* in arrival order */
 	unsigned probing;	/* children running */
 	unsigned probe_ms;
+	int coldplugged;	/* devices-busy/-settled are said from then on */
+	int said_busy;
 	bdev_t *devs;
 	alias_t *aliases;
 	unsigned naliases;
@@ -129,6 +131,7 @@ static void read_aliases(void)
 }
 
 static void start_modprobes(void);
+static void busy_changed(void);
 
 static void FAST_FUNC modprobe_done(ev_child_t *c, int status)
 {
@@ -143,7 +146,20 @@ static void FAST_FUNC modprobe_done(ev_child_t *c, int status)
 	else
 		ev_info("module %s loaded", r->module);
 	start_modprobes();
-	if (!ev_dev_busy())
+	busy_changed();
+}
+
+/* Module loads or probes began or ended: devices-busy when some run
+ * again, devices-settled when none is left (once coldplug is done). */
+static void busy_changed(void)
+{
+	int busy = ev_dev_busy();
+
+	if (dm.coldplugged && busy != dm.said_busy) {
+		dm.said_busy = busy;
+		ev_emitv(busy ? EV_DEVICES_BUSY : EV_DEVICES_SETTLED, NULL);
+	}
+	if (!busy)
 		ev_engine_poke();	/* for whoever waits for idle */
 }
 
@@ -200,6 +216,7 @@ static void want_module(const char *module, const char *devpath)
 	r->devpath = strdup(devpath);
 	*pp = r;
 	start_modprobes();
+	busy_changed();
 }
 
 static void modalias(const char *alias, const char *devpath)
@@ -472,8 +489,7 @@ static void FAST_FUNC probe_exited(ev_child_t *c, int status)
 	}
 	probe_free(r);
 	start_probes();
-	if (!ev_dev_busy())
-		ev_engine_poke();	/* for whoever waits for idle */
+	busy_changed();
 }
 
 static void FAST_FUNC probe_expired(ev_timer_t *t)
@@ -495,8 +511,7 @@ static void FAST_FUNC probe_expired(ev_timer_t *t)
 		ev_warn("%s: its later uevent is not probed (the device hangs)", r->devname);
 	}
 	start_probes();
-	if (!ev_dev_busy())
-		ev_engine_poke();
+	busy_changed();
 }
 
 struct probe_args {
@@ -699,6 +714,7 @@ static void block_event(ev_uevent_t *u)
 				probe_free(r);
 			}
 			start_probes();
+			busy_changed();
 		}
 		if (d) {
 			d->keys[0] = (char *)EV_BLOCK_REMOVED;
@@ -751,6 +767,7 @@ static void block_event(ev_uevent_t *u)
 		*pp = r;
 	}
 	start_probes();
+	busy_changed();
 	return;
  oom:
 	ev_err("out of memory: %s is not announced", devname);
@@ -829,6 +846,9 @@ int FAST_FUNC ev_dev_start(int netlink)
 	ev_emitv(EV_STARTING, "JOB=" EV_UDEVD, "INSTANCE=", NULL);
 	rescan();
 	ev_emitv(EV_STARTED, "JOB=" EV_UDEVD, "INSTANCE=", NULL);
+	dm.coldplugged = 1;
+	dm.said_busy = 1;	/* coldplug was: settled is said when all is done */
+	busy_changed();
 	return 0;
 }
 

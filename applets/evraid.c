@@ -126,6 +126,7 @@ typedef struct array {
 	int told;		/* members present when md-wanted last said so, + 1 */
 	char md[16];		/* "md127" once made */
 	ev_timer_t quiet;	/* the degraded wait */
+	pid_t loader;		/* its modules' loader; -1 once done */
 } array_t;
 
 /* mdadm.conf ARRAY lines and rd.md.uuid=: the arrays wanted */
@@ -347,25 +348,34 @@ static const char *module_of(const char *level)
 	return NULL;
 }
 
-/* md_mod and the level's personality, with finit_module in a child. */
-static void load_modules(const char *level)
+/* md_mod and the level's personality, with finit_module in a child,
+ * begun as soon as the array's first member is seen: by the time its
+ * last one comes they are in.  The start waits for that child. */
+static void preload(array_t *a)
 {
-	const char *mod = module_of(level);
+	const char *mod = module_of(a->level);
 	struct utsname u;
 	char dir[PATH_MAX];
-	pid_t pid;
 
-	if (ev_testing() || !mod)
+	if (ev_testing() || !mod || a->loader)
 		return;
 	uname(&u);
 	snprintf(dir, sizeof(dir), "/lib/modules/%s", u.release);
-	pid = fork();
-	if (pid == 0) {
+	a->loader = fork();
+	if (a->loader == 0) {
 		ev_mod_child(dir, "md_mod", 0);
 		_exit(ev_mod_child(dir, mod, 0));
 	}
-	if (pid > 0)
-		waitpid(pid, NULL, 0);
+	if (a->loader < 0)
+		a->loader = 0;
+}
+
+static void load_modules(array_t *a)
+{
+	preload(a);
+	if (a->loader > 0)
+		waitpid(a->loader, NULL, 0);
+	a->loader = -1;		/* done */
 }
 
 /* How many slots may be empty for LEVEL with N devices and LAYOUT. */
@@ -547,7 +557,7 @@ static void start(array_t *a, int degraded)
 				m->state = M_BOUND;
 		goto started;
 	}
-	load_modules(a->level);
+	load_modules(a);
 	if (make_md(a) < 0 || (fd = open_md(a)) < 0) {
 		a->state = A_FAILED;
 		return;
@@ -870,6 +880,7 @@ static void member(char **ev)
 		G.arrays = a;
 		if (w)
 			w->seen = 1;
+		preload(a);
 	}
 	for (m = a->members; m; m = m->next)
 		if (strcmp(m->dev, dev) == 0)

@@ -37,7 +37,8 @@ vm_hash()
 # vm_extra_modules: more modules (-m).
 make_image()
 {
-	out=$1 hostroot=$2
+	# not $hostroot: run.sh's own (the default target) is that name
+	out=$1 _target=$2
 	shift 2
 	mkinitramfs=${MKINITRAMFS:-$top/scripts/mkinitramfs}
 	mods="$vm_modules ${vm_extra_modules:-}"
@@ -47,7 +48,7 @@ make_image()
 	# from the top: it takes init/ from there
 	# shellcheck disable=SC2086
 	(cd "$top" && "$mkinitramfs" $cfg -b "$bb" -o "$out" -k "$kversion" \
-		-M "$build/kernel" -H "$hostroot" -m "$mods" -z gzip "$@")
+		-M "$build/kernel" -H "$_target" -m "$mods" -z gzip "$@")
 }
 
 # vm_drive DISK: QEMU's -drive options for DISK, an image file (raw,

@@ -71,12 +71,15 @@
 //kbuild:lib-$(CONFIG_EVRAID) += evraid.o
 
 //usage:#define evraid_trivial_usage
-//usage:       "[examine DEVICE...]"
+//usage:       "[examine DEVICE... | run UUID|NAME | status]"
 //usage:#define evraid_full_usage "\n\n"
 //usage:       "Assemble md arrays as their members appear (the job mdraid:\n"
 //usage:       "mdadm.conf, rd.md.uuid=, rd.md=0, rd.md.conf=0, rd.md.degraded=,\n"
 //usage:       "rd.md.degraded_wait=, rd.md.late=)\n"
 //usage:     "\n	examine	Print what each DEVICE's md superblock says"
+//usage:     "\n	run	Read every block device and start that array (degraded"
+//usage:     "\n		if it must be)"
+//usage:     "\n	status	The kernel's md arrays: level, state, members"
 
 #include "libbb.h"
 #include "../lib/evloop.h"
@@ -1149,6 +1152,132 @@ static int examine_main(char **argv)
 	return rc;
 }
 
+/* One md member, from its superblock, into the arrays as member() takes
+ * an event: the standalone commands read the disks themselves. */
+static int scan_one(const char *name)
+{
+	char dev[64], uuid[40], ver[8], role[16], kv[9][128];
+	char *ev[11];
+	ev_md_sb_t sb;
+	struct stat st;
+	uint64_t size = 0;
+	int fd, i;
+
+	snprintf(dev, sizeof(dev), "/dev/%s", name);
+	fd = open(dev, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) < 0 || !S_ISBLK(st.st_mode) || ioctl(fd, BLKGETSIZE64, &size) < 0
+	 || ev_md_read(fd, size, &sb, NULL, 0) < 0 || !ev_md_level_name(sb.level)) {
+		close(fd);
+		return 0;
+	}
+	close(fd);
+	if (sb.role >= 0)
+		snprintf(role, sizeof(role), "%d", sb.role);
+	else
+		strcpy(role, sb.role == EV_MD_SPARE ? "spare" : sb.role == EV_MD_FAULTY ? "faulty" : "journal");
+	snprintf(kv[0], sizeof(kv[0]), "DEVNAME=%s", dev);
+	snprintf(kv[1], sizeof(kv[1]), "MAJOR=%u", major(st.st_rdev));
+	snprintf(kv[2], sizeof(kv[2]), "MINOR=%u", minor(st.st_rdev));
+	snprintf(kv[3], sizeof(kv[3]), "MD_UUID=%s", ev_md_uuid_str(sb.uuid, uuid));
+	snprintf(kv[4], sizeof(kv[4]), "MD_LEVEL=%s", ev_md_level_name(sb.level));
+	snprintf(kv[5], sizeof(kv[5]), "MD_DEVICES=%u", sb.raid_disks);
+	snprintf(kv[6], sizeof(kv[6]), "MD_ROLE=%s", role);
+	snprintf(kv[7], sizeof(kv[7]), "MD_EVENTS=%llu", (unsigned long long)sb.events);
+	snprintf(kv[8], sizeof(kv[8]), "MD_METADATA=%s", ev_md_version_str(&sb, ver));
+	ev[0] = (char *)EV_BLOCK_ADDED;
+	for (i = 0; i < 9; i++)
+		ev[i + 1] = kv[i];
+	ev[10] = NULL;
+	if (sb.name[0]) {	/* MD_NAME too */
+		static char nkv[48];
+		char *ev2[12];
+
+		snprintf(nkv, sizeof(nkv), "MD_NAME=%s", sb.name);
+		memcpy(ev2, ev, 10 * sizeof(ev[0]));
+		ev2[10] = nkv;
+		ev2[11] = NULL;
+		member(ev2);
+		return 1;
+	}
+	member(ev);
+	return 1;
+}
+
+/* evraid run UUID|NAME: every block device read, that array started,
+ * degraded if it must be. */
+static int run_main(const char *which)
+{
+	DIR *d = opendir("/sys/class/block");
+	struct dirent *e;
+	array_t *a;
+
+	if (!d)
+		bb_perror_msg_and_die("/sys/class/block");
+	G.degraded = D_NO;	/* nothing starts by itself here */
+	G.wait_ms = 1000;
+	G.next_minor = 127;
+	add_wanted(strchr(which, ':') && strlen(which) > 30 ? which : NULL,
+			strchr(which, ':') && strlen(which) > 30 ? NULL : which, NULL);
+	G.late = 0;
+	while ((e = readdir(d)) != NULL)
+		if (!DOT_OR_DOTDOT(e->d_name) && !is_prefixed_with(e->d_name, "md"))
+			scan_one(e->d_name);
+	closedir(d);
+	for (a = G.arrays; a; a = a->next) {
+		unsigned have;
+
+		ev_timer_stop(&a->quiet);
+		if (a->state == A_WAITING) {
+			int r = runnable(a, &have, NULL, 0);
+			if (r < 0) {
+				bb_error_msg("%s: %s, %u of %u members: too few to run", label(a),
+						a->level, have, a->devices);
+				return EXIT_FAILURE;
+			}
+			start(a, r == 1);
+		}
+		return a->state == A_RUNNING ? EXIT_SUCCESS : EXIT_FAILURE;
+	}
+	bb_error_msg_and_die("no member of md %s found", which);
+}
+
+/* evraid status: the kernel's md arrays, their state and members. */
+static int status_main(void)
+{
+	DIR *d = opendir("/sys/block"), *s;
+	struct dirent *e, *m;
+
+	if (!d)
+		bb_perror_msg_and_die("/sys/block");
+	while ((e = readdir(d)) != NULL) {
+		char path[PATH_MAX], level[32] = "", state[32] = "", degraded[16] = "0", members[512] = "";
+		unsigned n = 0;
+
+		if (!is_prefixed_with(e->d_name, "md"))
+			continue;
+#define ATTR(a, buf) do { snprintf(path, sizeof(path), "/sys/block/%s/md/" a, e->d_name); \
+		if (open_read_close(path, buf, sizeof(buf) - 1) > 0) *strchrnul(buf, '\n') = '\0'; } while (0)
+		ATTR("level", level);
+		ATTR("array_state", state);
+		ATTR("degraded", degraded);
+#undef ATTR
+		snprintf(path, sizeof(path), "/sys/block/%s/slaves", e->d_name);
+		s = opendir(path);
+		while (s && (m = readdir(s)) != NULL && n + 20 < sizeof(members))
+			if (!DOT_OR_DOTDOT(m->d_name))
+				n += snprintf(members + n, sizeof(members) - n, " /dev/%s", m->d_name);
+		if (s)
+			closedir(s);
+		printf("/dev/%s: %s, %s%s, members:%s\n", e->d_name, level[0] ? level : "(no level)",
+				state[0] ? state : "?", strcmp(degraded, "0") ? ", degraded" : "",
+				members[0] ? members : " none");
+	}
+	closedir(d);
+	return EXIT_SUCCESS;
+}
+
 int evraid_main(int argc, char **argv) MAIN_EXTERNALLY_VISIBLE;
 int evraid_main(int argc UNUSED_PARAM, char **argv)
 {
@@ -1156,11 +1285,19 @@ int evraid_main(int argc UNUSED_PARAM, char **argv)
 	 * say evraid */
 	applet_name = "evraid";
 	INIT_G();
+	G.devfd = -1;
 	if (argv[1] && strcmp(argv[1], "examine") == 0) {
 		if (!argv[2])
 			bb_show_usage();
 		return examine_main(argv + 2);
 	}
+	if (argv[1] && strcmp(argv[1], "run") == 0) {
+		if (!argv[2] || argv[3])
+			bb_show_usage();
+		return run_main(argv[2]);
+	}
+	if (argv[1] && strcmp(argv[1], "status") == 0)
+		return status_main();
 	if (argv[1])
 		bb_show_usage();
 	return daemon_main();

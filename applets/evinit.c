@@ -281,14 +281,12 @@ static void handoff(void)
 	}
 	write_keep_pids();
 	write_state();
+	ev_dev_stop();
+	ev_bus_close();
 	if (ev_testing()) {
-		ev_dev_stop();
-		ev_bus_close();
 		ev_console("evinit: would switch to /root and run %s\n", G.init);
 		exit(0);
 	}
-	ev_dev_stop();
-	ev_bus_close();
 	why = ev_switch(new_root(), G.init);
 	/* only a check that failed at the last moment comes back */
 	switch_refused(why);

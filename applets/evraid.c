@@ -92,6 +92,7 @@
 #include "../lib/evnames.h"
 #include "../toollib/evclient.h"
 #include <sys/mount.h>	/* BLKGETSIZE64 */
+#include <fcntl.h>	/* AT_FDCWD */
 #include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <linux/major.h>	/* MD_MAJOR, for md_u.h's ioctls */
@@ -773,10 +774,12 @@ static void consider(array_t *a)
 	if (a->state != A_WAITING)
 		return;
 	r = runnable(a, &have, missing, sizeof(missing));
-	if (r != 0 && a->told != (int)have + 1 && (a->told = have + 1))
+	if (r != 0 && a->told != (int)have + 1) {	/* only when it changes */
+		a->told = have + 1;
 		tell_wanted(a->key, "md %s: %s, %u of %u members, missing role %s%s",
 				a->name[0] ? a->name : a->uuid, a->level, have, a->devices, missing,
 				r < 0 ? ", too few to run" : "");
+	}
 	if (r == 0) {
 		ev_timer_stop(&a->quiet);
 		if (G.asking == a)
@@ -947,6 +950,29 @@ static void member(char **ev)
 	consider(a);
 }
 
+/* ---- reading a member's superblock (after the switch, standalone) ---- */
+
+/* PATH (under DIRFD, or AT_FDCWD) opened, its size taken (a block device
+ * or an image file) and its md superblock read: 0, or the -errno of
+ * ev_md_read (WHY says why for -EINVAL) or of the open. */
+static int read_sb(int dirfd, const char *path, ev_md_sb_t *sb, struct stat *st,
+		char *why, unsigned whylen)
+{
+	uint64_t size = 0;
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), err;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, st) < 0)
+		err = -errno;
+	else if (S_ISBLK(st->st_mode) && ioctl(fd, BLKGETSIZE64, &size) < 0)
+		err = -errno;
+	else
+		err = ev_md_read(fd, S_ISBLK(st->st_mode) ? size : (uint64_t)st->st_size, sb, why, whylen);
+	close(fd);
+	return err;
+}
+
 /* ---- after the switch: @evraid, for late members ---- */
 
 static array_t *running_degraded(void)
@@ -971,20 +997,12 @@ static void after_switch_device(const char *devname)
 {
 	ev_md_sb_t sb;
 	struct stat st;
-	uint64_t size = 0;
-	char uuid[40], why[128], ver[8];
+	char uuid[40], ver[8];
 	array_t *a;
 	member_t *m;
-	int fd = openat(G.devfd, devname, O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0)
+	if (read_sb(G.devfd, devname, &sb, &st, NULL, 0) < 0 || !S_ISBLK(st.st_mode))
 		return;
-	if (fstat(fd, &st) < 0 || !S_ISBLK(st.st_mode) || ioctl(fd, BLKGETSIZE64, &size) < 0
-	 || ev_md_read(fd, size, &sb, why, sizeof(why)) < 0) {
-		close(fd);
-		return;
-	}
-	close(fd);
 	ev_md_uuid_str(sb.uuid, uuid);
 	a = find_array(uuid);
 	if (!a || a->state != A_RUNNING)
@@ -1122,20 +1140,14 @@ static int examine_main(char **argv)
 		ev_md_sb_t sb;
 		char why[128], uuid[40], ver[8];
 		struct stat st;
-		uint64_t size = 0;
-		int fd = open(*argv, O_RDONLY | O_CLOEXEC), err;
+		int err;
 
-		if (fd < 0 || fstat(fd, &st) < 0) {
+		if (stat(*argv, &st) < 0) {	/* so that -ENOENT below is "no superblock" */
 			bb_perror_msg("%s", *argv);
 			rc = EXIT_FAILURE;
 			continue;
 		}
-		if (S_ISBLK(st.st_mode))
-			ioctl(fd, BLKGETSIZE64, &size);
-		else
-			size = st.st_size;
-		err = ev_md_read(fd, size, &sb, why, sizeof(why));
-		close(fd);
+		err = read_sb(AT_FDCWD, *argv, &sb, &st, why, sizeof(why));
 		if (err) {
 			bb_error_msg("%s: %s", *argv, err == -EINVAL ? why
 					: err == -ENOENT ? "no md superblock" : strerror(-err));
@@ -1156,51 +1168,35 @@ static int examine_main(char **argv)
  * an event: the standalone commands read the disks themselves. */
 static int scan_one(const char *name)
 {
-	char dev[64], uuid[40], ver[8], role[16], kv[9][128];
-	char *ev[11];
+	char dev[64], uuid[40], ver[8], role[16], kv[10][128];
+	char *ev[12];
 	ev_md_sb_t sb;
 	struct stat st;
-	uint64_t size = 0;
-	int fd, i;
+	int n = 0;
 
 	snprintf(dev, sizeof(dev), "/dev/%s", name);
-	fd = open(dev, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
+	if (read_sb(AT_FDCWD, dev, &sb, &st, NULL, 0) < 0 || !S_ISBLK(st.st_mode)
+	 || !ev_md_level_name(sb.level))
 		return 0;
-	if (fstat(fd, &st) < 0 || !S_ISBLK(st.st_mode) || ioctl(fd, BLKGETSIZE64, &size) < 0
-	 || ev_md_read(fd, size, &sb, NULL, 0) < 0 || !ev_md_level_name(sb.level)) {
-		close(fd);
-		return 0;
-	}
-	close(fd);
 	if (sb.role >= 0)
 		snprintf(role, sizeof(role), "%d", sb.role);
 	else
 		strcpy(role, sb.role == EV_MD_SPARE ? "spare" : sb.role == EV_MD_FAULTY ? "faulty" : "journal");
-	snprintf(kv[0], sizeof(kv[0]), "DEVNAME=%s", dev);
-	snprintf(kv[1], sizeof(kv[1]), "MAJOR=%u", major(st.st_rdev));
-	snprintf(kv[2], sizeof(kv[2]), "MINOR=%u", minor(st.st_rdev));
-	snprintf(kv[3], sizeof(kv[3]), "MD_UUID=%s", ev_md_uuid_str(sb.uuid, uuid));
-	snprintf(kv[4], sizeof(kv[4]), "MD_LEVEL=%s", ev_md_level_name(sb.level));
-	snprintf(kv[5], sizeof(kv[5]), "MD_DEVICES=%u", sb.raid_disks);
-	snprintf(kv[6], sizeof(kv[6]), "MD_ROLE=%s", role);
-	snprintf(kv[7], sizeof(kv[7]), "MD_EVENTS=%llu", (unsigned long long)sb.events);
-	snprintf(kv[8], sizeof(kv[8]), "MD_METADATA=%s", ev_md_version_str(&sb, ver));
 	ev[0] = (char *)EV_BLOCK_ADDED;
-	for (i = 0; i < 9; i++)
-		ev[i + 1] = kv[i];
-	ev[10] = NULL;
-	if (sb.name[0]) {	/* MD_NAME too */
-		static char nkv[48];
-		char *ev2[12];
-
-		snprintf(nkv, sizeof(nkv), "MD_NAME=%s", sb.name);
-		memcpy(ev2, ev, 10 * sizeof(ev[0]));
-		ev2[10] = nkv;
-		ev2[11] = NULL;
-		member(ev2);
-		return 1;
-	}
+#define KV(...) (snprintf(kv[n], sizeof(kv[n]), __VA_ARGS__), ev[n + 1] = kv[n], n++)
+	KV("DEVNAME=%s", dev);
+	KV("MAJOR=%u", major(st.st_rdev));
+	KV("MINOR=%u", minor(st.st_rdev));
+	KV("MD_UUID=%s", ev_md_uuid_str(sb.uuid, uuid));
+	KV("MD_LEVEL=%s", ev_md_level_name(sb.level));
+	KV("MD_DEVICES=%u", sb.raid_disks);
+	KV("MD_ROLE=%s", role);
+	KV("MD_EVENTS=%llu", (unsigned long long)sb.events);
+	KV("MD_METADATA=%s", ev_md_version_str(&sb, ver));
+	if (sb.name[0])
+		KV("MD_NAME=%s", sb.name);
+#undef KV
+	ev[n + 1] = NULL;
 	member(ev);
 	return 1;
 }
@@ -1218,8 +1214,11 @@ static int run_main(const char *which)
 	G.degraded = D_NO;	/* nothing starts by itself here */
 	G.wait_ms = 1000;
 	G.next_minor = 127;
-	add_wanted(strchr(which, ':') && strlen(which) > 30 ? which : NULL,
-			strchr(which, ':') && strlen(which) > 30 ? NULL : which, NULL);
+	/* a UUID in mdadm's form has 32 hex digits; anything else is a name */
+	if (strlen(which) >= 32 && strspn(which, "0123456789abcdefABCDEF:-.") == strlen(which))
+		add_wanted(which, NULL, NULL);
+	else
+		add_wanted(NULL, which, NULL);
 	G.late = 0;
 	while ((e = readdir(d)) != NULL)
 		if (!DOT_OR_DOTDOT(e->d_name) && !is_prefixed_with(e->d_name, "md"))

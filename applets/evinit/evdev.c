@@ -334,23 +334,19 @@ static void free_dev(bdev_t *d)
 }
 
 /* The serial for by-id, as sysfs has it (virtio-blk's serial file). */
+static int sys_attr(const char *devpath, const char *attr, char *buf, unsigned size);
+
 static void serial(const ev_uevent_t *u, char ***keys)
 {
-	char path[PATH_MAX], file[PATH_MAX + 16], buf[128], kv[160];
+	char path[PATH_MAX], buf[128], kv[160];
 	const char *dev = u->devpath;
-	int n, part = u->devname && ev_uevent_get(u, "PARTN") != NULL;
+	int part = u->devname && ev_uevent_get(u, "PARTN") != NULL;
 	char *p;
 
 	snprintf(path, sizeof(path), "%s", dev);
 	if (part && (p = strrchr(path, '/')) != NULL)
-		*p = '\0';
-	snprintf(file, sizeof(file), "/sys%s/serial", path);
-	n = open_read_close(ev_path(file), buf, sizeof(buf) - 1);
-	if (n <= 0)
-		return;
-	buf[n] = '\0';
-	*strchrnul(buf, '\n') = '\0';
-	if (!buf[0])
+		*p = '\0';	/* a partition's serial is its disk's */
+	if (sys_attr(path, "serial", buf, sizeof(buf)) < 0 || !buf[0])
 		return;
 	snprintf(kv, sizeof(kv), "ID_SERIAL=%s%s%s%s",
 			strstr(dev, "/virtio") ? "virtio-" : "", buf,

@@ -14,7 +14,7 @@ PACKAGES="
  libjson-c-dev uuid-dev libpopt-dev
  cpio gzip xz-utils zstd lz4 e2fsprogs file
  dosfstools fdisk cryptsetup-bin
- qemu-system-x86
+ qemu-system-x86 qemu-utils
 "
 
 set -eu

@@ -52,15 +52,23 @@ make_image()
 }
 
 # vm_drive DISK: QEMU's -drive options for DISK, an image file (raw,
-# snapshot=on: it stays as it was) or a driver= spec (testsuite/vm/disks.sh's
-# disks that are no file, e.g. null-co's slow disk).
+# snapshot=on: it stays as it was), a qcow2 overlay (*.qcow2, written to:
+# vm_overlay), or a driver= spec (testsuite/vm/disks.sh's disks that are
+# no file, e.g. null-co's slow disk).
 vm_drive()
 {
 	case $1 in
 	driver=*) printf '%s' "$1" ;;
+	*.qcow2) printf 'file=%s,format=qcow2' "$1" ;;
 	*) printf 'file=%s,format=raw,snapshot=on' "$1" ;;
 	esac
 }
+
+# vm_overlay IMAGE OVERLAY: OVERLAY, a qcow2 file over the raw IMAGE, made
+# (the guest's writes land in it); vm_unchanged IMAGE OVERLAY: what the
+# guest sees through OVERLAY is still IMAGE, byte for byte.
+vm_overlay() { qemu-img create -q -f qcow2 -b "$1" -F raw "$2"; }
+vm_unchanged() { qemu-img compare -q -f qcow2 -F raw "$2" "$1"; }
 
 # vm_start DIR CMDLINE DISK... : QEMU in the background, its console and
 # monitor as pipe pairs DIR/console.{in,out}, DIR/monitor.{in,out}; the

@@ -57,8 +57,25 @@ plug()	# DISK: hot-plug it through the monitor, now
 	[ "$phase" = boot ] || return 0
 	plugged=$((plugged + 1))
 	p=$(disk "$1") || { cannot="no disk $1"; return 0; }
-	vm_plug_steps "$plugged" "$p" >> "$dir/steps"
+	overlay "$1" "$p"
+	vm_plug_steps "$plugged" "$att" >> "$dir/steps"
 }
+# overlay NAME PATH: $att, what to attach for the disk NAME at PATH: an
+# image file gets a qcow2 overlay in the row's directory (the guest's
+# writes land there; the check phase compares), anything else is itself
+overlay()
+{
+	att=$2
+	case $2 in
+	driver=*) return ;;
+	esac
+	att=$dir/disk-$1.qcow2
+	vm_overlay "$2" "$att" || cannot="cannot make an overlay for $1 (qemu-img: make setup)"
+	printf '%s %s %s\n' "$1" "$2" "$att" >> "$dir/overlays"
+}
+# writes WHY: the row's disks may change (a member re-added, rebuilt ...);
+# every other row checks that each disk is bit-identical after the boot
+writes()  { [ "$phase" != check ] || disks_written=$1; }
 step() { printf '%s\n' "$1" >> "$dir/steps"; }
 
 # ends root | rescue TEXT | poweroff (QEMU ends, a power-off or a panic)
@@ -194,6 +211,18 @@ clocks_agree()
 	ok "the kernel's clock and the uptime agree (${line:-no EVBOX-CLOCK line}, after: ${after:-none})" $?
 }
 
+# every disk of a row that does not say `writes` is as it was, byte for
+# byte (the initramfs writes to no disk; the kernel's md writes a
+# superblock only when an array changes)
+unchanged()
+{
+	[ -z "$disks_written" ] || return 0
+	while read -r n img ov; do
+		vm_unchanged "$img" "$ov"
+		ok "disk $n is bit-identical after the boot" $?
+	done < "$dir/overlays"
+}
+
 # ---- running a row -------------------------------------------------------
 pass=0 fail=0
 
@@ -215,10 +244,11 @@ run_one()	# NAME
 	dir=$work/run/$name
 	log=$dir/console.log
 	title='' boot_disks='' extra_jobs='' append='' secs=60 end='' plugged=0 vm_flags='' extra_modules=''
-	cannot='' reasons='' checks_ok=0 errors_ok='' times=''
+	cannot='' reasons='' checks_ok=0 errors_ok='' times='' disks_written=''
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	: > "$dir/steps"
+	: > "$dir/overlays"
 	phase=boot
 	"sc_$name"
 	[ -n "$end" ] || cannot="the row has no 'ends'"
@@ -252,7 +282,8 @@ run_one()	# NAME
 	set --
 	for d in $boot_disks; do
 		p=$(disk "$d") || { cannot="no disk $d"; break; }
-		set -- "$@" "$p"
+		overlay "$d" "$p"
+		set -- "$@" "$att"
 	done
 	if [ -n "$cannot" ]; then
 		result FAIL "$name" "cannot run: $cannot"
@@ -285,6 +316,7 @@ run_one()	# NAME
 	fi
 	phase=check
 	"sc_$name"
+	unchanged
 	if [ -n "$reasons" ]; then
 		result FAIL "$name" "$reasons"
 	else

@@ -71,12 +71,14 @@
 //kbuild:lib-$(CONFIG_EVRAID) += evraid.o
 
 //usage:#define evraid_trivial_usage
-//usage:       "[examine DEVICE... | run UUID|NAME | status]"
+//usage:       "[examine DEVICE... | incremental DEVICE | run UUID|NAME | status]"
 //usage:#define evraid_full_usage "\n\n"
 //usage:       "Assemble md arrays as their members appear (the job mdraid:\n"
 //usage:       "mdadm.conf, rd.md.uuid=, rd.md=0, rd.md.conf=0, rd.md.degraded=,\n"
 //usage:       "rd.md.degraded_wait=, rd.md.late=)\n"
 //usage:     "\n	examine	Print what each DEVICE's md superblock says"
+//usage:     "\n	incremental	Add DEVICE to its array (made if need be), run it"
+//usage:     "\n		once every member is there"
 //usage:     "\n	run	Read every block device and start that array (degraded"
 //usage:     "\n		if it must be)"
 //usage:     "\n	status	The kernel's md arrays: level, state, members"
@@ -541,30 +543,18 @@ static const char *label(const array_t *a)
 
 static void late(array_t *a, member_t *m);
 
-/* Start A with its fresh members; DEGRADED: some are missing, by policy. */
-static void start(array_t *a, int degraded)
+/* A's md device made and its fresh members bound to it, not run yet: its
+ * open fd, or -1 (A failed, said why). */
+static int bind_members(array_t *a, unsigned have)
 {
-	unsigned have;
-	char missing[256], kv[3][300];
 	mdu_array_info_t info;
 	member_t *m;
 	int fd, added = 0, maj = 1, min = 2;
 
-	runnable(a, &have, missing, sizeof(missing));
-	pick_name(a);
-	if (ev_testing()) {
-		say("would start %s: %s, %u of %u members%s%s", label(a), a->level, have, a->devices,
-				degraded ? ", degraded: missing role " : "", degraded ? missing : "");
-		a->state = A_RUNNING;
-		for (m = a->members; m; m = m->next)
-			if (m->state == M_FRESH)
-				m->state = M_BOUND;
-		goto started;
-	}
 	load_modules(a);
 	if (make_md(a) < 0 || (fd = open_md(a)) < 0) {
 		a->state = A_FAILED;
-		return;
+		return -1;
 	}
 	if (sscanf(a->metadata, "%d.%d", &maj, &min) != 2)
 		maj = 1, min = 2;
@@ -589,11 +579,46 @@ static void start(array_t *a, int degraded)
 		m->state = M_BOUND;
 		added++;
 	}
-	if (!added || ioctl(fd, RUN_ARRAY, 0) < 0) {
+	if (added)
+		return fd;
+	warn("%s: cannot start it (%s, %u of %u members): no member could be added", label(a),
+			a->level, have, a->devices);
+ fail:
+	ioctl(fd, STOP_ARRAY, 0);
+	close(fd);
+	a->state = A_FAILED;
+	return -1;
+}
+
+/* Start A with its fresh members; DEGRADED: some are missing, by policy. */
+static void start(array_t *a, int degraded)
+{
+	unsigned have;
+	char missing[256], kv[3][300];
+	member_t *m;
+	int fd;
+
+	runnable(a, &have, missing, sizeof(missing));
+	pick_name(a);
+	if (ev_testing()) {
+		say("would start %s: %s, %u of %u members%s%s", label(a), a->level, have, a->devices,
+				degraded ? ", degraded: missing role " : "", degraded ? missing : "");
+		a->state = A_RUNNING;
+		for (m = a->members; m; m = m->next)
+			if (m->state == M_FRESH)
+				m->state = M_BOUND;
+		goto started;
+	}
+	fd = bind_members(a, have);
+	if (fd < 0)
+		return;
+	if (ioctl(fd, RUN_ARRAY, 0) < 0) {
 		warn("%s: cannot start it (%s, %u of %u members): %s", label(a), a->level,
-				have, a->devices, added ? strerror(errno) : "no member could be added");
+				have, a->devices, strerror(errno));
 		ioctl(fd, STOP_ARRAY, 0);
-		goto fail;
+		close(fd);
+		a->state = A_FAILED;
+		return;
 	}
 	close(fd);
 	a->state = A_RUNNING;
@@ -618,10 +643,6 @@ static void start(array_t *a, int degraded)
 	for (m = a->members; m; m = m->next)
 		if (m->state == M_STALE)
 			late(a, m);
-	return;
- fail:
-	close(fd);
-	a->state = A_FAILED;
 }
 
 /* A member of a running array: re-added in its slot, else added. */
@@ -1166,15 +1187,14 @@ static int examine_main(char **argv)
 
 /* One md member, from its superblock, into the arrays as member() takes
  * an event: the standalone commands read the disks themselves. */
-static int scan_one(const char *name)
+static int scan_one(const char *dev)
 {
-	char dev[64], uuid[40], ver[8], role[16], kv[10][128];
+	char uuid[40], ver[8], role[16], kv[10][PATH_MAX];
 	char *ev[12];
 	ev_md_sb_t sb;
 	struct stat st;
 	int n = 0;
 
-	snprintf(dev, sizeof(dev), "/dev/%s", name);
 	if (read_sb(AT_FDCWD, dev, &sb, &st, NULL, 0) < 0 || !S_ISBLK(st.st_mode)
 	 || !ev_md_level_name(sb.level))
 		return 0;
@@ -1201,6 +1221,204 @@ static int scan_one(const char *name)
 	return 1;
 }
 
+/* ---- the kernel's md arrays, for the standalone commands ---- */
+
+/* An md array the kernel has, found by a member's superblock. */
+typedef struct kernel_md {
+	char md[16];		/* "md127" */
+	int running, degraded, has_dev;
+	unsigned roles;		/* slots its members fill */
+	ev_md_sb_t sb;		/* one member's superblock */
+} kernel_md_t;
+
+/* Does SB belong to WHICH, an array UUID (any separators) or a name
+ * ("host:name" or "name")? */
+static int sb_is(const ev_md_sb_t *sb, const char *which)
+{
+	char uuid[40];
+	const char *short_name = strchrnul(sb->name, ':');
+
+	short_name = *short_name ? short_name + 1 : sb->name;
+	return same_uuid(ev_md_uuid_str(sb->uuid, uuid), which)
+		|| (sb->name[0] && (strcmp(sb->name, which) == 0 || strcmp(short_name, which) == 0));
+}
+
+/* The kernel's md array (running or only bound: inactive) whose members'
+ * superblocks say WHICH; HAS_DEV: DEV (a device number) is one of them. */
+static int find_kernel_md(const char *which, dev_t dev, kernel_md_t *k)
+{
+	DIR *d = opendir("/sys/block"), *s;
+	struct dirent *e, *m;
+	int found = 0;
+
+	while (d && !found && (e = readdir(d)) != NULL) {
+		char path[PATH_MAX], state[32] = "", degraded[16] = "0", present[MD_SB_DISKS_MAX];
+
+		if (!is_prefixed_with(e->d_name, "md"))
+			continue;
+		snprintf(path, sizeof(path), "/sys/block/%s/slaves", e->d_name);
+		s = opendir(path);
+		memset(k, 0, sizeof(*k));
+		memset(present, 0, sizeof(present));
+		while (s && (m = readdir(s)) != NULL) {
+			ev_md_sb_t sb;
+			struct stat st;
+
+			if (DOT_OR_DOTDOT(m->d_name))
+				continue;
+			snprintf(path, sizeof(path), "/dev/%s", m->d_name);
+			if (read_sb(AT_FDCWD, path, &sb, &st, NULL, 0) < 0 || !sb_is(&sb, which))
+				continue;
+			found = 1;
+			k->sb = sb;
+			if (dev && st.st_rdev == dev)
+				k->has_dev = 1;
+			if (sb.role >= 0 && (unsigned)sb.role < sb.raid_disks && !present[sb.role]) {
+				present[sb.role] = 1;
+				k->roles++;
+			}
+		}
+		if (s)
+			closedir(s);
+		if (!found)
+			continue;
+		safe_strncpy(k->md, e->d_name, sizeof(k->md));
+#define ATTR(a, buf) do { snprintf(path, sizeof(path), "/sys/block/%s/md/" a, e->d_name); \
+		if (open_read_close(path, buf, sizeof(buf) - 1) > 0) *strchrnul(buf, '\n') = '\0'; } while (0)
+		ATTR("array_state", state);
+		ATTR("degraded", degraded);
+#undef ATTR
+		k->running = state[0] && strcmp(state, "inactive") != 0 && strcmp(state, "clear") != 0;
+		k->degraded = strcmp(degraded, "0") != 0;
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/* An array_t for K, enough to open, label and add to it. */
+static void kernel_array(array_t *a, const kernel_md_t *k)
+{
+	memset(a, 0, sizeof(*a));
+	ev_md_uuid_str(k->sb.uuid, a->uuid);
+	a->name = (char *)k->sb.name;
+	safe_strncpy(a->level, ev_md_level_name(k->sb.level) ? ev_md_level_name(k->sb.level) : "?",
+			sizeof(a->level));
+	a->devices = k->sb.raid_disks;
+	a->key = a->uuid;
+	safe_strncpy(a->md, k->md, sizeof(a->md));
+	a->state = k->running ? A_RUNNING : A_WAITING;
+	a->degraded_started = k->degraded;
+}
+
+/* Run K, an inactive array its members are bound to (degraded if it must). */
+static int run_kernel_md(const kernel_md_t *k)
+{
+	array_t a;
+	int fd;
+
+	kernel_array(&a, k);
+	if (k->running) {
+		say("%s: running already", label(&a));
+		return EXIT_SUCCESS;
+	}
+	fd = open_md(&a);
+	if (fd < 0)
+		return EXIT_FAILURE;
+	if (ioctl(fd, RUN_ARRAY, 0) < 0) {
+		warn("%s: cannot start it (%s, %u of %u members): %s", label(&a), a.level,
+				k->roles, a.devices, strerror(errno));
+		close(fd);
+		return EXIT_FAILURE;
+	}
+	close(fd);
+	link_name(&a);
+	say("%s: %s started, %u of %u members%s", label(&a), a.level, k->roles, a.devices,
+			k->roles < a.devices ? ", degraded" : "");
+	return EXIT_SUCCESS;
+}
+
+/* evraid incremental DEV: DEV into the kernel's array of its UUID (made,
+ * bound only, if there is none), and the array run once every slot is
+ * filled; into a running degraded array, added back (mdadm -I's way,
+ * across calls: the kernel keeps the state). */
+static int incremental_main(const char *path)
+{
+	ev_md_sb_t sb;
+	struct stat st;
+	char why[128], uuid[40];
+	kernel_md_t k;
+	array_t ka, *a;
+	member_t m;
+	unsigned have;
+	int err, fd;
+
+	if (stat(path, &st) < 0)	/* so that -ENOENT below is "no superblock" */
+		bb_perror_msg_and_die("%s", path);
+	err = read_sb(AT_FDCWD, path, &sb, &st, why, sizeof(why));
+	if (err)
+		bb_error_msg_and_die("%s: %s", path, err == -EINVAL ? why
+				: err == -ENOENT ? "no md superblock" : strerror(-err));
+	if (!S_ISBLK(st.st_mode))
+		bb_error_msg_and_die("%s: not a block device", path);
+	if (!ev_md_level_name(sb.level))
+		bb_error_msg_and_die("%s: md level %d: the kernel has no personality for it", path, sb.level);
+	ev_md_uuid_str(sb.uuid, uuid);
+	G.late = 1;
+	G.degraded = D_NO;	/* nothing starts degraded here: evraid run does */
+	G.wait_ms = 1000;
+	G.next_minor = 127;
+	if (find_kernel_md(uuid, st.st_rdev, &k)) {
+		kernel_array(&ka, &k);
+		if (k.has_dev) {
+			say("%s: in %s already", path, label(&ka));
+			return EXIT_SUCCESS;
+		}
+		memset(&m, 0, sizeof(m));
+		m.dev = (char *)path;
+		m.major = major(st.st_rdev);
+		m.minor = minor(st.st_rdev);
+		m.role = sb.role;
+		m.events = sb.events;
+		if (k.running) {
+			if (!k.degraded)
+				bb_error_msg_and_die("%s: %s is complete: %s not added (a spare is mdadm --add's)",
+						path, label(&ka), path);
+			late(&ka, &m);
+			return m.state == M_BOUND ? EXIT_SUCCESS : EXIT_FAILURE;
+		}
+		fd = open_md(&ka);
+		if (fd < 0)
+			return EXIT_FAILURE;
+		err = add_disk(fd, &m, 0);
+		close(fd);
+		if (err)
+			bb_error_msg_and_die("%s: cannot add %s: %s", label(&ka), path, strerror(-err));
+		find_kernel_md(uuid, 0, &k);
+		if (k.roles == k.sb.raid_disks)
+			return run_kernel_md(&k);
+		say("%s: %s added, %u of %u members: not started yet (evraid run %s starts it degraded)",
+				label(&ka), path, k.roles, ka.devices, uuid);
+		return EXIT_SUCCESS;
+	}
+	/* the first member: a new array, started if it is all there is */
+	scan_one(path);
+	a = G.arrays;
+	if (!a)
+		bb_error_msg_and_die("%s: not an md member evraid can assemble", path);
+	if (a->state != A_WAITING)
+		return a->state == A_RUNNING ? EXIT_SUCCESS : EXIT_FAILURE;
+	ev_timer_stop(&a->quiet);
+	pick_name(a);
+	runnable(a, &have, NULL, 0);
+	fd = bind_members(a, have);
+	if (fd < 0)
+		return EXIT_FAILURE;
+	close(fd);
+	say("%s: %s bound, %u of %u members: not started yet", label(a), path, have, a->devices);
+	return EXIT_SUCCESS;
+}
+
 /* evraid run UUID|NAME: every block device read, that array started,
  * degraded if it must be. */
 static int run_main(const char *which)
@@ -1208,9 +1426,12 @@ static int run_main(const char *which)
 	DIR *d = opendir("/sys/class/block");
 	struct dirent *e;
 	array_t *a;
+	kernel_md_t k;
 
 	if (!d)
 		bb_perror_msg_and_die("/sys/class/block");
+	if (find_kernel_md(which, 0, &k))	/* evraid incremental made it */
+		return run_kernel_md(&k);
 	G.degraded = D_NO;	/* nothing starts by itself here */
 	G.wait_ms = 1000;
 	G.next_minor = 127;
@@ -1220,9 +1441,14 @@ static int run_main(const char *which)
 	else
 		add_wanted(NULL, which, NULL);
 	G.late = 0;
-	while ((e = readdir(d)) != NULL)
-		if (!DOT_OR_DOTDOT(e->d_name) && !is_prefixed_with(e->d_name, "md"))
-			scan_one(e->d_name);
+	while ((e = readdir(d)) != NULL) {
+		if (!DOT_OR_DOTDOT(e->d_name) && !is_prefixed_with(e->d_name, "md")) {
+			char dev[PATH_MAX];
+
+			snprintf(dev, sizeof(dev), "/dev/%s", e->d_name);
+			scan_one(dev);
+		}
+	}
 	closedir(d);
 	for (a = G.arrays; a; a = a->next) {
 		unsigned have;
@@ -1297,6 +1523,11 @@ int evraid_main(int argc UNUSED_PARAM, char **argv)
 	}
 	if (argv[1] && strcmp(argv[1], "status") == 0)
 		return status_main();
+	if (argv[1] && strcmp(argv[1], "incremental") == 0) {
+		if (!argv[2] || argv[3])
+			bb_show_usage();
+		return incremental_main(argv[2]);
+	}
 	if (argv[1])
 		bb_show_usage();
 	return daemon_main();

@@ -119,6 +119,7 @@ struct globals {
 	llist_t *prompts;	/* passphrase prompts not done yet */
 	llist_t *locked;	/* "NAME (WANTED)" evcrypt waits for */
 	llist_t *arrays;	/* "NAME (WANTED)": md arrays evraid has not started */
+	llist_t *volumes;	/* "NAME (WANTED)": LVs evlvm has not activated */
 	ev_child_t child;	/* modprobe or fsck */
 	ev_child_t preload;	/* modprobe of a type known in advance */
 	int preloading;		/* it runs; a want may wait for it */
@@ -288,7 +289,7 @@ static void FAST_FUNC expired(ev_timer_t *t UNUSED_PARAM)
 {
 	want_t *w;
 	llist_t *l;
-	char reason[768], hint[256];
+	char reason[1024], hint[256];
 	int n;
 
 	for (w = G.wants; w; w = w->next) {
@@ -310,6 +311,9 @@ static void FAST_FUNC expired(ev_timer_t *t UNUSED_PARAM)
 		for (l = G.arrays; l && n < (int)sizeof(reason); l = l->link)
 			n += snprintf(reason + n, sizeof(reason) - n, "%s %s",
 					l == G.arrays ? "; md not started:" : ",", l->data);
+		for (l = G.volumes; l && n < (int)sizeof(reason); l = l->link)
+			n += snprintf(reason + n, sizeof(reason) - n, "%s %s",
+					l == G.volumes ? "; LVM not active:" : ",", l->data);
 		snprintf(hint, sizeof(hint), "%s names the device; %s",
 				G.mountall ? "root= (or the image's /etc/fstab)" : "SPEC",
 				G.mountall ? "rootdelay=SECONDS (or rootwait) waits longer" : "-T SECONDS waits longer");
@@ -760,8 +764,9 @@ static void device(char **ev)
 	advance();
 }
 
-/* crypt-wanted / md-wanted NAME= WANTED=: into LIST (the latest WANTED
- * wins); crypt-unlocked / md-started NAME=: out of it */
+/* crypt-wanted / md-wanted / lvm-wanted NAME= WANTED=: into LIST (the
+ * latest WANTED wins); crypt-unlocked / md-started / lvm-activated NAME=:
+ * out of it */
 static void waits(llist_t **list, char **ev, int wanted)
 {
 	const char *name = ev_event_get(ev, "NAME");
@@ -791,6 +796,8 @@ static void event(char **ev)
 		waits(&G.locked, ev, strcmp(ev[0], EV_CRYPT_WANTED) == 0);
 	} else if (strcmp(ev[0], EV_MD_WANTED) == 0 || strcmp(ev[0], EV_MD_STARTED) == 0) {
 		waits(&G.arrays, ev, strcmp(ev[0], EV_MD_WANTED) == 0);
+	} else if (strcmp(ev[0], EV_LVM_WANTED) == 0 || strcmp(ev[0], EV_LVM_ACTIVATED) == 0) {
+		waits(&G.volumes, ev, strcmp(ev[0], EV_LVM_WANTED) == 0);
 	} else if (strcmp(ev[0], EV_TIMEOUT_PAUSE) == 0) {
 		G.manual = 1;
 		set_paused();
@@ -954,7 +961,7 @@ int evmount_main(int argc UNUSED_PARAM, char **argv)
 	err = ev_signals(&set, NULL);
 	if (err)
 		bb_error_msg_and_die("signalfd: %s", strerror(-err));
-	if (ev_client_open("block-device-*\0" "passphrase-*\0" "timeout-*\0" "crypt-*\0" "md-*\0", bus_event) < 0) {
+	if (ev_client_open("block-device-*\0" "passphrase-*\0" "timeout-*\0" "crypt-*\0" "md-*\0" "lvm-*\0", bus_event) < 0) {
 		if (G.mountall && !ev_testing())
 			bb_simple_error_msg("no evinit bus: reading the kernel's uevents myself");
 	}

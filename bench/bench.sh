@@ -43,7 +43,9 @@
 # initramfs-tools with mdadm's hook (mdadm installed by the setup step; a
 # temporary ARRAY line in the host's /etc/mdadm/mdadm.conf, put back on
 # exit).  Targets: complete within 1.25x of the floor, degraded within
-# rd.md.degraded_wait + 1 s of complete (build/bench/table-md.txt).
+# rd.md.degraded_wait + 1 s of complete (build/bench/table-md.txt); then
+# BENCH_MD_ICOUNT_ROUNDS (3) rounds of the same under -icount
+# (build/bench/table-md-icount.txt).
 #
 # Environment: BENCH_ROUNDS (5), BENCH_NICE (a nice value for QEMU, e.g.
 # -10 on a busy host), BENCH_REBUILD=1 (make the initramfs-tools images
@@ -545,14 +547,14 @@ md_fs=5e1f0400-e7b0-4c5a-9d1e-000000000002
 md_line="ARRAY /dev/md/root level=raid1 metadata=1.2 num-devices=2 UUID=$md_uuid name=evbox:root"
 md_modules="$floor_modules md-mod raid1"
 
-md_boot()	# NAME CASE ROUND -> a line "NAME.CASE ROUND ..." in $work/results-md.txt
-{
+md_boot()	# NAME CASE ROUND [icount] -> a line "NAME.CASE ROUND ..." in $work/results-md.txt
+{		# (results-md-icount.txt with icount)
 	img=$work/$1-md.img
 	[ "$1.$2" != floor.degraded ] || img=$work/floor-md1.img
 	disks=$md_a
 	[ "$2" != complete ] || disks="$md_a $md_b"
 	# shellcheck disable=SC2086
-	boot_marker "$1.$2" "$3" "$img" "$work/console/$1-md-$2-$3.log" "$work/results-md.txt" \
+	boot_marker "$1.$2" "$3" "$img" "$work/console/$1-md-$2-$3${4:+-$4}.log" "$work/results-md${4:+-$4}.txt" \
 		"${BENCH_MD_SECONDS:-180}" "$cmdline_md" $disks
 }
 
@@ -792,6 +794,27 @@ if [ "${BENCH_MD:-1}" != 0 ]; then
 	done
 	echo "# host load average after the boots: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$work/results-md.txt"
 	{ grep '^# ' "$work/results-md.txt"; md_table "$work/results-md.txt"; } | tee "$work/table-md.txt"
+	# the same under -icount: the guest's clock counts its instructions,
+	# so the host's load does not move the ratios
+	md_icount=${BENCH_MD_ICOUNT_ROUNDS:-3}
+	if [ "$md_icount" -gt 0 ]; then
+		grep "^# " "$work/results-md.txt" > "$work/results-md-icount.txt"
+		total=$((md_icount * 6)) i=0
+		vm_flags=$vm_icount
+		for r in $(seq 1 "$md_icount"); do
+			for c in complete degraded; do
+				for n in evbox floor itools; do
+					i=$((i + 1))
+					say "md icount boot $i/$total $n $c (round $r)"
+					md_boot "$n" "$c" "$r" icount
+				done
+			done
+		done
+		vm_flags=''
+		echo
+		echo "md RAID1 with -icount shift=0 (guest instructions, 1 ns each; independent of the host's load):"
+		md_table "$work/results-md-icount.txt" | tee "$work/table-md-icount.txt"
+	fi
 fi
 
 took=$(awk -v s="$start" '{ printf "%.0f", $1 - s }' /proc/uptime)

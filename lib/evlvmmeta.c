@@ -1497,3 +1497,29 @@ char* FAST_FUNC ev_lvm_dm_uuid(const char *vgid, const char *lvid, char *buf, un
 	buf[4 + 2 * ID_LEN] = '\0';
 	return buf;
 }
+
+int FAST_FUNC ev_lvm_dm_split(const char *name, char *vg, char *lv, unsigned size)
+{
+	char *out = vg;
+	unsigned n = 0;
+
+	for (; *name; name++) {
+		if (*name == '-' && name[1] == '-') {
+			name++;		/* a doubled one: a '-' of the name */
+		} else if (*name == '-' && out == vg) {
+			if (!n)
+				return -1;
+			vg[n] = '\0';
+			out = lv;
+			n = 0;
+			continue;
+		}
+		if (n + 1 >= size)
+			return -1;
+		out[n++] = *name;
+	}
+	if (out == vg || !n)
+		return -1;
+	lv[n] = '\0';
+	return 0;
+}

@@ -118,6 +118,11 @@ int ev_lvm_find_pv(const ev_lvm_vg_t *vg, const char *id) FAST_FUNC;
 char *ev_lvm_dm_name(const char *vg, const char *lv, char *buf, unsigned size) FAST_FUNC;
 char *ev_lvm_dm_uuid(const char *vgid, const char *lvid, char *buf, unsigned size) FAST_FUNC;
 
+/* The other way: a dm NAME ("VG-LV", '-' doubled in each) into VG and LV
+ * (SIZE bytes each): 0, or -1 when NAME has no single '-' between two
+ * non-empty parts (no LVM name) or a part does not fit. */
+int ev_lvm_dm_split(const char *name, char *vg, char *lv, unsigned size) FAST_FUNC;
+
 POP_SAVED_FUNCTION_VISIBILITY
 
 #endif

@@ -43,6 +43,9 @@
 #define EV_MD_STARTED		"md-started"		/* NAME MD_UUID MD_NAME DEVNAME MD_DEGRADED */
 #define EV_MD_DEGRADED		"md-degraded"		/* MD_UUID MD_NAME MISSING */
 #define EV_MD_MEMBER_ADDED	"md-member-added"	/* MD_UUID DEVNAME */
+/* evlvm */
+#define EV_LVM_WANTED		"lvm-wanted"		/* NAME (VG or VG/LV) WANTED: not active, why */
+#define EV_LVM_ACTIVATED	"lvm-activated"		/* NAME (VG/LV) DEVNAME */
 
 /* The job whose `mounted MOUNTPOINT=/root` starts the switch. */
 #define EV_JOB_MOUNTALL		"mountall"

@@ -108,6 +108,25 @@ static int same_file(const char *root, const char *a, const char *b)
 	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
+/* /dev/mapper/NAME by the event's DM_NAME, /dev/VG/LV by its DM_VG_NAME
+ * and DM_LV_NAME: the links to a dm device may come after its event. */
+static int dm_path(const char *path, char **ev)
+{
+	const char *name = ev_event_get(ev, "DM_NAME");
+	const char *vg = ev_event_get(ev, "DM_VG_NAME"), *lv = ev_event_get(ev, "DM_LV_NAME");
+	unsigned n;
+
+	if (!name || !is_prefixed_with(path, "/dev/"))
+		return 0;
+	path += 5;
+	if (is_prefixed_with(path, "mapper/"))
+		return strcmp(path + 7, name) == 0;
+	if (!vg || !lv)
+		return 0;
+	n = strlen(vg);
+	return strncmp(path, vg, n) == 0 && path[n] == '/' && strcmp(path + n + 1, lv) == 0;
+}
+
 int FAST_FUNC ev_spec_match(const ev_spec_t *sp, char **ev, const char *root)
 {
 	const char *devname = ev_event_get(ev, "DEVNAME");
@@ -135,7 +154,8 @@ int FAST_FUNC ev_spec_match(const ev_spec_t *sp, char **ev, const char *root)
 		free(dec);
 		return yes;
 	case EV_SPEC_PATH:
-		return strcmp(devname, sp->value) == 0 || same_file(root, sp->value, devname);
+		return strcmp(devname, sp->value) == 0 || dm_path(sp->value, ev)
+			|| same_file(root, sp->value, devname);
 	case EV_SPEC_DEVNO:
 		v = ev_event_get(ev, "MAJOR");
 		if (!v || bb_strtou(v, NULL, 10) != sp->major)

@@ -26,6 +26,7 @@
 #include "../../lib/evuevent.h"
 #include "../../lib/evmod.h"
 #include "../../lib/evprobe.h"
+#include "../../lib/evlvmmeta.h"
 #include "../../lib/evcmdline.h"
 #include "evinit.h"
 #include <sys/utsname.h>
@@ -660,12 +661,39 @@ static void md_keys(const char *devpath, char ***keys)
 	closedir(d);
 }
 
+/* A dm device: DM_NAME and DM_UUID (from sysfs when the uevent has none:
+ * the kernel's add event has neither); an LV's (DM_UUID "LVM-..."): also
+ * DM_VG_NAME and DM_LV_NAME from its name, as LVM's udev rules give them. */
+static void dm_keys(ev_uevent_t *u, char ***keys)
+{
+	const char *name = ev_uevent_get(u, "DM_NAME"), *uuid = ev_uevent_get(u, "DM_UUID");
+	char sname[128], suuid[160], vg[128], lv[128], kv[192];
+
+	if (!name && sys_attr(u->devpath, "dm/name", sname, sizeof(sname)) == 0 && sname[0]) {
+		name = sname;
+		snprintf(kv, sizeof(kv), "DM_NAME=%s", name);
+		keys_add(kv, keys);
+		if (!uuid && sys_attr(u->devpath, "dm/uuid", suuid, sizeof(suuid)) == 0 && suuid[0]) {
+			uuid = suuid;
+			snprintf(kv, sizeof(kv), "DM_UUID=%s", uuid);
+			keys_add(kv, keys);
+		}
+	}
+	if (!ENABLE_EVLVM || !name || !uuid || !is_prefixed_with(uuid, "LVM-")
+	 || ev_lvm_dm_split(name, vg, lv, sizeof(vg)) < 0)
+		return;
+	snprintf(kv, sizeof(kv), "DM_VG_NAME=%s", vg);
+	keys_add(kv, keys);
+	snprintf(kv, sizeof(kv), "DM_LV_NAME=%s", lv);
+	keys_add(kv, keys);
+}
+
 /* The keys of the event that do not need the disk: from the uevent and
  * sysfs, taken now. */
 static char **uevent_keys(ev_uevent_t *u, const char *devname)
 {
 	static const char copied[] ALIGN1 =
-		"MAJOR\0" "MINOR\0" "DEVTYPE\0" "PARTN\0" "PARTNAME\0" "DM_NAME\0" "DISKSEQ\0";
+		"MAJOR\0" "MINOR\0" "DEVTYPE\0" "PARTN\0" "PARTNAME\0" "DM_NAME\0" "DM_UUID\0" "DISKSEQ\0";
 	char **keys = calloc(2, sizeof(keys[0]));
 	char kv[PATH_MAX + 16];
 	const char *k;
@@ -686,6 +714,7 @@ static char **uevent_keys(ev_uevent_t *u, const char *devname)
 	}
 	serial(u, &keys);
 	md_keys(u->devpath, &keys);
+	dm_keys(u, &keys);
 	return keys;
 }
 

@@ -52,6 +52,49 @@
 #   pair, pairsrv  luks2-pair-ext4: two LUKS2 disks, the same passphrase:
 #             the root (LUKS UUID $PAIR_UUID, ext4 $PAIR_FS) and a /srv
 #             (LUKS UUID $PAIRSRV_UUID, ext4 $PAIRSRV_FS, holding srv-marker)
+#
+# The LVM fixtures: PV UUIDs fixed ($..._PV), the VGs' and LVs' made by lvm
+# (rows name them: VG/LV below), every root ext4 with the root's tree:
+#   lvm       lvm-ext4: PV $LVM_PV, VG evboxvg, LV root (linear), ext4
+#             $LVM_FS
+#   stripea, stripeb  lvm-striped-ext4: PVs $STRIPE_PVA, $STRIPE_PVB, VG
+#             evboxstripe, LV root striped over both (2 stripes, 64 KiB),
+#             ext4 $STRIPE_FS
+#   spana, spanb  lvm-span-ext4: PVs $SPAN_PVA, $SPAN_PVB, VG evboxspan, LV
+#             root linear over both (all of spana's 11 extents, then 5 of
+#             spanb's: the superblock on spana), ext4 $SPAN_FS
+#   lraida, lraidb, lraidc  luks3-raid5-lvm-ext4: LUKS2 on each disk
+#             ($LRAID_UUIDA, $LRAID_UUIDB, $LRAID_UUIDC), RAID5 (1.2) over
+#             the three opened devices UUID $LRAID_MD, name evbox:luksraid,
+#             PV $LRAID_PV on the array, VG evboxlr, LV root, ext4 $LRAID_FS
+#   rluksa, rluksb, rluksc  raid5-luks2-lvm-ext4: RAID5 (1.2) over the disks
+#             UUID $RLUKS_MD, name evbox:rluks, LUKS2 $RLUKS_UUID on it, PV
+#             $RLUKS_PV in it, VG evboxrl, LV root, ext4 $RLUKS_FS (any two
+#             disks: degraded)
+#   lvluks    lvm-luks2-ext4: PV $LVLUKS_PV, VG evboxcl, LV cryptroot, LUKS2
+#             $LVLUKS_UUID in the LV, ext4 $LVLUKS_FS inside
+#   thin      lvm-thin-ext4: PV $THIN_PV, VG evboxthin: LV plain (linear,
+#             ext4 $THIN_FS: the root), thin pool LV pool, thin LV root (no
+#             filesystem: the builder's kernel has no dm-thin-pool; the LVM
+#             metadata alone says thin)
+#   seqa, seqb  lvm-seqno-ext4: PVs $SEQ_PVA, $SEQ_PVB, VG evboxseq, LV root
+#             (linear, on seqa only), ext4 $SEQ_FS; seqb's metadata is older
+#             (seqno 1, no LVs) than seqa's (seqno 2, with root)
+#   skip      lvm-skip-ext4: PV $SKIP_PV, VG evboxskip, LV root (ext4
+#             $SKIP_FS) and LV skipped with the activation skip flag (ext4
+#             $SKIP_SKIPPED_FS, label evskipped, holding skipped-marker)
+#   mdlvma, mdlvmb  raid1-lvm-ext4: RAID1 (1.2) UUID $MDLVM_MD, name
+#             evbox:mdlvm, PV $MDLVM_PV on it, VG evboxmd, LV root, ext4
+#             $MDLVM_FS
+#   stacka, stackb  raid1-luks2-lvm-ext4: RAID1 (1.2) UUID $STACK_MD, name
+#             evbox:stack, LUKS2 $STACK_UUID on it, PV $STACK_PV in it, VG
+#             evboxstack, LV root, ext4 $STACK_FS
+#   toolsa, toolsb  raid1-luks2-lvm-tools: the same stack (RAID1 $TOOLS_MD,
+#             name evbox:tools, LUKS2 $TOOLS_UUID, PV $TOOLS_PV, VG
+#             evboxtools, LV root, ext4 $TOOLS_FS) whose root also holds
+#             Debian's own tools (tools_tree below): the real root's init
+#             can run /sbin/lvs, /sbin/dmsetup info, /sbin/mdadm --detail,
+#             /sbin/cryptsetup status on what the initramfs made
 
 ROOT_UUID=5e1f0000-e7b0-4c5a-9d1e-00000000a001
 ROOT_LABEL=evroot
@@ -97,11 +140,53 @@ MDPAIR_MD=5e1f0408:e7b04c5a:9d1e0000:00000001	# raid1-pair-ext4: md 1.2, name ev
 MDPAIR_FS=5e1f0408-e7b0-4c5a-9d1e-000000000002
 MDSRV_MD=5e1f0408:e7b04c5a:9d1e0000:00000003	# raid1-pair-ext4: md 1.2, name evbox:srv
 MDSRV_FS=5e1f0408-e7b0-4c5a-9d1e-000000000004
+LVM_PV=evboxP-V000-0000-0000-0000-0000-000001	# lvm-ext4: VG evboxvg, LV root
+LVM_FS=5e1f0500-e7b0-4c5a-9d1e-000000000002
+STRIPE_PVA=evboxP-V000-0000-0000-0000-0501-000001	# lvm-striped-ext4: VG evboxstripe
+STRIPE_PVB=evboxP-V000-0000-0000-0000-0501-000002
+STRIPE_FS=5e1f0501-e7b0-4c5a-9d1e-000000000002	# LV root
+SPAN_PVA=evboxP-V000-0000-0000-0000-0502-000001	# lvm-span-ext4: VG evboxspan
+SPAN_PVB=evboxP-V000-0000-0000-0000-0502-000002
+SPAN_FS=5e1f0502-e7b0-4c5a-9d1e-000000000002	# LV root
+LRAID_UUIDA=5e1f0503-e7b0-4c5a-9d1e-0000000000a3	# luks3-raid5-lvm-ext4: LUKS2 per disk
+LRAID_UUIDB=5e1f0503-e7b0-4c5a-9d1e-0000000000b3
+LRAID_UUIDC=5e1f0503-e7b0-4c5a-9d1e-0000000000c3
+LRAID_MD=5e1f0503:e7b04c5a:9d1e0000:00000001	# md 1.2, name evbox:luksraid
+LRAID_PV=evboxP-V000-0000-0000-0000-0503-000001	# VG evboxlr
+LRAID_FS=5e1f0503-e7b0-4c5a-9d1e-000000000002	# LV root
+RLUKS_MD=5e1f0504:e7b04c5a:9d1e0000:00000001	# raid5-luks2-lvm-ext4: md 1.2, name evbox:rluks
+RLUKS_UUID=5e1f0504-e7b0-4c5a-9d1e-000000000003
+RLUKS_PV=evboxP-V000-0000-0000-0000-0504-000001	# VG evboxrl
+RLUKS_FS=5e1f0504-e7b0-4c5a-9d1e-000000000002	# LV root
+LVLUKS_PV=evboxP-V000-0000-0000-0000-0505-000001	# lvm-luks2-ext4: VG evboxcl
+LVLUKS_UUID=5e1f0505-e7b0-4c5a-9d1e-000000000003	# in LV cryptroot
+LVLUKS_FS=5e1f0505-e7b0-4c5a-9d1e-000000000002
+THIN_PV=evboxP-V000-0000-0000-0000-0506-000001	# lvm-thin-ext4: VG evboxthin
+THIN_FS=5e1f0506-e7b0-4c5a-9d1e-000000000002	# LV plain (LV root is thin)
+SEQ_PVA=evboxP-V000-0000-0000-0000-0507-000001	# lvm-seqno-ext4: VG evboxseq, seqno 2
+SEQ_PVB=evboxP-V000-0000-0000-0000-0507-000002	# seqno 1
+SEQ_FS=5e1f0507-e7b0-4c5a-9d1e-000000000002	# LV root
+SKIP_PV=evboxP-V000-0000-0000-0000-0508-000001	# lvm-skip-ext4: VG evboxskip
+SKIP_FS=5e1f0508-e7b0-4c5a-9d1e-000000000002	# LV root
+SKIP_SKIPPED_FS=5e1f0508-e7b0-4c5a-9d1e-000000000004	# LV skipped (activation skip)
+MDLVM_MD=5e1f0509:e7b04c5a:9d1e0000:00000001	# raid1-lvm-ext4: md 1.2, name evbox:mdlvm
+MDLVM_PV=evboxP-V000-0000-0000-0000-0509-000001	# VG evboxmd
+MDLVM_FS=5e1f0509-e7b0-4c5a-9d1e-000000000002	# LV root
+STACK_MD=5e1f0700:e7b04c5a:9d1e0000:00000001	# raid1-luks2-lvm-ext4: md 1.2, name evbox:stack
+STACK_UUID=5e1f0700-e7b0-4c5a-9d1e-000000000003
+STACK_PV=evboxP-V000-0000-0000-0000-0000-000007	# VG evboxstack
+STACK_FS=5e1f0700-e7b0-4c5a-9d1e-000000000002	# LV root
+TOOLS_MD=5e1f0701:e7b04c5a:9d1e0000:00000001	# raid1-luks2-lvm-tools: md 1.2, name evbox:tools
+TOOLS_UUID=5e1f0701-e7b0-4c5a-9d1e-000000000003
+TOOLS_PV=evboxP-V000-0000-0000-0000-0701-000001	# VG evboxtools
+TOOLS_FS=5e1f0701-e7b0-4c5a-9d1e-000000000002	# LV root, with the tools
 
 # the tree of a real root: busybox with its applets, the reporting init,
-# an fstab naming the root (what a host-only image reads)
-disk_root_tree()	# DIR ROOTSPEC
+# an fstab naming the root (what a host-only image reads); with 'tools',
+# Debian's lvm2, dmsetup, mdadm and cryptsetup too (tools_tree)
+disk_root_tree()	# DIR ROOTSPEC [tools]
 {
+	[ "${3:-}" != tools ] || tools_tree "$1" || return 1
 	mkdir -p "$1/bin" "$1/sbin" "$1/dev" "$1/proc" "$1/sys" "$1/run" "$1/root" "$1/tmp" "$1/etc"
 	printf '%s / ext4 ro 0 1\n' "$2" > "$1/etc/fstab"
 	cp "$bb" "$1/bin/busybox"
@@ -110,6 +195,88 @@ disk_root_tree()	# DIR ROOTSPEC
 	done
 	cp "$top/testsuite/vm/root/init" "$1/sbin/init"
 	chmod 755 "$1/sbin/init"
+}
+
+# tools_tree DIR: Debian's own tools for a real root that looks at what the
+# initramfs made, from the .deb files the fixture builder downloaded
+# (BUILD/vm/fixtures/builder/debs; none yet: building lvm-ext4 makes the
+# builder), unpacked apart, never installed:
+#   DIR/sbin/lvm (with its links lvs vgs pvs lvdisplay vgchange ...),
+#   DIR/sbin/dmsetup, DIR/sbin/mdadm, DIR/sbin/cryptsetup
+#   DIR/lib/x86_64-linux-gnu/  every library they need (their DT_NEEDED,
+#             recursively; glibc's loader searches there by default)
+#   DIR/lib64/ld-linux-x86-64.so.2 -> the loader (their PT_INTERP)
+#   DIR/etc/lvm/lvm.conf  lvm without udev, devices file, hints, lvmpolld,
+#             monitoring or backups: `lvs` scans /dev, writes nothing
+#   DIR/dev proc sys run tmp  mount points
+# About 18 MiB.  A row's real root runs them by path (its init's PATH is
+# /bin, busybox): /sbin/lvs, /sbin/dmsetup info, /sbin/mdadm --detail
+# /dev/md0, /sbin/cryptsetup status NAME.
+TOOLS_BIN="lvm dmsetup mdadm cryptsetup"
+tools_tree()	# DIR
+{
+	t_debs=$build/vm/fixtures/builder/debs
+	if [ -z "$(find "$t_debs" -name 'lvm2_*.deb' 2>/dev/null)" ]; then
+		"$top/testsuite/vm/fixture.sh" "$build" lvm-ext4 > /dev/null ||
+			{ echo "disks.sh: tools: no builder packages in $t_debs" >&2; return 1; }
+	fi
+	t_x=$(mktemp -d "${TMPDIR:-/tmp}/vmtools.XXXXXX")
+	for t_deb in "$t_debs"/*.deb; do
+		dpkg -x "$t_deb" "$t_x" || { rm -rf "$t_x"; return 1; }
+	done
+	t_lib=$1/lib/x86_64-linux-gnu
+	mkdir -p "$1/sbin" "$t_lib" "$1/lib64" "$1/etc/lvm" \
+		"$1/dev" "$1/proc" "$1/sys" "$1/run" "$1/tmp"
+	t_need=''
+	for t_b in $TOOLS_BIN; do
+		cp "$t_x/sbin/$t_b" "$1/sbin/$t_b" || { rm -rf "$t_x"; return 1; }
+		t_need="$t_need $1/sbin/$t_b"
+	done
+	find "$t_x/sbin" -type l -lname lvm -exec cp -P {} "$1/sbin/" \;
+	ln -sf ../lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 "$1/lib64/ld-linux-x86-64.so.2"
+	# libgcc_s: glibc loads it itself (thread cancellation, backtraces)
+	t_sos=libgcc_s.so.1 t_rc=0
+	while [ -n "$t_need$t_sos" ]; do
+		# shellcheck disable=SC2086
+		[ -z "$t_need" ] || t_sos="$t_sos $(readelf -d $t_need |
+			sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p' | LC_ALL=C sort -u)"
+		t_need=''
+		for t_so in $t_sos; do
+			[ ! -e "$t_lib/$t_so" ] || continue
+			for t_d in lib/x86_64-linux-gnu usr/lib/x86_64-linux-gnu; do
+				[ -e "$t_x/$t_d/$t_so" ] || continue
+				cp -L "$t_x/$t_d/$t_so" "$t_lib/$t_so" && t_need="$t_need $t_lib/$t_so"
+				break
+			done
+			[ -e "$t_lib/$t_so" ] ||
+				{ echo "disks.sh: tools: no $t_so in the builder's packages" >&2; t_rc=1; }
+		done
+		t_sos=''
+	done
+	rm -rf "$t_x"
+	cat > "$1/etc/lvm/lvm.conf" <<-EOF
+	devices {
+		obtain_device_list_from_udev = 0
+		external_device_info_source = "none"
+		use_devicesfile = 0
+		scan = [ "/dev" ]
+		hints = "none"
+	}
+	activation {
+		udev_sync = 0
+		udev_rules = 0
+		monitoring = 0
+	}
+	global {
+		event_activation = 0
+		use_lvmpolld = 0
+	}
+	backup {
+		backup = 0
+		archive = 0
+	}
+	EOF
+	return $t_rc
 }
 
 disk_mkfs()	# IMAGE SIZE UUID LABEL [TREE]
@@ -204,12 +371,34 @@ fixture_disk()
 	mdpairb)  set -- raid1-pair-ext4 b "$MDPAIR_FS" ;;
 	mdsrva)   set -- raid1-pair-ext4 srva "$MDPAIR_FS" ;;
 	mdsrvb)   set -- raid1-pair-ext4 srvb "$MDPAIR_FS" ;;
+	lvm)      set -- lvm-ext4 pv "$LVM_FS" ;;
+	stripea)  set -- lvm-striped-ext4 a "$STRIPE_FS" ;;
+	stripeb)  set -- lvm-striped-ext4 b "$STRIPE_FS" ;;
+	spana)    set -- lvm-span-ext4 a "$SPAN_FS" ;;
+	spanb)    set -- lvm-span-ext4 b "$SPAN_FS" ;;
+	lraida)   set -- luks3-raid5-lvm-ext4 a "$LRAID_FS" ;;
+	lraidb)   set -- luks3-raid5-lvm-ext4 b "$LRAID_FS" ;;
+	lraidc)   set -- luks3-raid5-lvm-ext4 c "$LRAID_FS" ;;
+	rluksa)   set -- raid5-luks2-lvm-ext4 a "$RLUKS_FS" ;;
+	rluksb)   set -- raid5-luks2-lvm-ext4 b "$RLUKS_FS" ;;
+	rluksc)   set -- raid5-luks2-lvm-ext4 c "$RLUKS_FS" ;;
+	lvluks)   set -- lvm-luks2-ext4 pv "$LVLUKS_FS" ;;
+	thin)     set -- lvm-thin-ext4 pv "$THIN_FS" ;;
+	seqa)     set -- lvm-seqno-ext4 a "$SEQ_FS" ;;
+	seqb)     set -- lvm-seqno-ext4 b "$SEQ_FS" ;;
+	skip)     set -- lvm-skip-ext4 pv "$SKIP_FS" ;;
+	mdlvma)   set -- raid1-lvm-ext4 a "$MDLVM_FS" ;;
+	mdlvmb)   set -- raid1-lvm-ext4 b "$MDLVM_FS" ;;
+	stacka)   set -- raid1-luks2-lvm-ext4 a "$STACK_FS" ;;
+	stackb)   set -- raid1-luks2-lvm-ext4 b "$STACK_FS" ;;
+	toolsa)   set -- raid1-luks2-lvm-tools a "$TOOLS_FS" tools ;;
+	toolsb)   set -- raid1-luks2-lvm-tools b "$TOOLS_FS" tools ;;
 	*) return 2 ;;
 	esac
 	d=$build/vm/disks
 	mkdir -p "$d"
 	tree=$(mktemp -d "${TMPDIR:-/tmp}/vmdisk.XXXXXX")
-	disk_root_tree "$tree" "UUID=$3"
+	disk_root_tree "$tree" "UUID=$3" "${4:-}" || { rm -rf "$tree"; return 1; }
 	mkdir -p "$tree/srv"
 	"$top/testsuite/vm/fixture.sh" -i "$tree" "$build" "$1" > "$d/$1.paths" 2> "$d/$1.log"
 	rc=$?
@@ -242,7 +431,9 @@ disk()	# NAME
 	luks2|luks1|argon2id|pair|pairsrv|hdrdata|hdrfile|raid1a|raid1b|\
 	raid5a|raid5b|raid5c|raid0a|raid0b|raid10a|raid10b|raid10c|raid10d|\
 	raid1gpta|raid1gptb|meta090a|meta090b|meta10a|meta10b|stalea|staleb|\
-	mdpaira|mdpairb|mdsrva|mdsrvb) fixture_disk "$1"; return ;;
+	mdpaira|mdpairb|mdsrva|mdsrvb|lvm|stripea|stripeb|spana|spanb|\
+	lraida|lraidb|lraidc|rluksa|rluksb|rluksc|lvluks|thin|seqa|seqb|skip|\
+	mdlvma|mdlvmb|stacka|stackb|toolsa|toolsb) fixture_disk "$1"; return ;;
 	slow) echo "driver=null-co,read-zeroes=on,latency-ns=${SLOW_LATENCY_S}000000000,size=64M"; return ;;
 	esac
 	d=$build/vm/disks

@@ -169,10 +169,11 @@ int evctl_main(int argc UNUSED_PARAM, char **argv)
 	const char *sock = NULL, *count_s = NULL;
 	unsigned count = 0;
 	ev_msg_t m;
-	int fd, err, watch;
+	int fd, err, watch, status;
 
 	getopt32(argv, "^+" "s:" "\0" "-1", &sock);
 	argv += optind;
+	status = strcmp(argv[0], "status") == 0;
 	if (strcmp(argv[0], "analyze") == 0)
 		return analyze(argv[1] ? argv[1] : "/run/initramfs/evinit.log");
 	watch = strcmp(argv[0], "watch") == 0;
@@ -209,7 +210,12 @@ int evctl_main(int argc UNUSED_PARAM, char **argv)
 		bb_error_msg_and_die("%s", parts[1] ? parts[1] : parts[0]);
 	}
 	if (!watch) {
-		if (parts[1])
+		char **p;
+
+		/* status: a line a part (a job, a probe, what the root waits for) */
+		for (p = parts + 1; status && *p; p++)
+			puts(*p);
+		if (parts[1] && !status)
 			print_parts(parts + 1);
 		return EXIT_SUCCESS;
 	}

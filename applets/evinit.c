@@ -80,6 +80,7 @@ static struct {
 	int switch_after_shell;	/* the root came while the rescue shell was open */
 	const char *init;	/* what the checked switch will run */
 	void (*after_shell)(void);
+	char *waiting;		/* evmount's latest root-waiting, for status */
 } G;
 
 /* ---- shells: rescue and break= ---- */
@@ -344,10 +345,17 @@ static void FAST_FUNC event_hook(char **ev)
 {
 	if (strcmp(ev[0], EV_RESCUE) == 0) {
 		rescue(ev);
+	} else if (strcmp(ev[0], EV_ROOT_WAITING) == 0) {
+		const char *w = ev_event_get(ev, "WAITING");
+
+		free(G.waiting);
+		G.waiting = w ? strdup(w) : NULL;	/* NULL on ENOMEM: shown no more */
 	} else if (strcmp(ev[0], EV_MOUNTED) == 0 && !G.switching) {
 		const char *mp = ev_event_get(ev, "MOUNTPOINT");
 
 		if (mp && strcmp(mp, "/root") == 0) {
+			free(G.waiting);
+			G.waiting = NULL;
 			/* the switch comes when this event is done: the jobs it
 			 * starts (init-bottom hooks) have run, or their time is up */
 			G.switching = 1;
@@ -384,6 +392,8 @@ static void FAST_FUNC bus_request(ev_bus_client_t *c, char **argv)
 
 	if (strcmp(argv[0], "status") == 0) {
 		ev_msg_init(&m, "ok");
+		if (G.waiting)
+			ev_msg_addf(&m, "waiting: %s", G.waiting);
 		ev_engine_status(&m);
 		ev_dev_status(&m);
 	} else if (strcmp(argv[0], "log") == 0 && argv[1]) {

@@ -56,6 +56,7 @@ typedef struct pv {
 	uint64_t sectors;		/* the device's size */
 	char id[EV_LVM_ID_STR];
 	uint64_t seqno;			/* of the metadata it holds; 0: none */
+	int left_out;			/* named, used by no VG */
 } pv_t;
 
 enum { L_NONE, L_ACTIVE, L_FAILED, L_TOLD };
@@ -253,7 +254,7 @@ static pv_t *find_pv(const char *id)
 	pv_t *p;
 
 	for (p = G.pvs; p; p = p->next)
-		if (strcmp(p->id, id) == 0)
+		if (!p->left_out && strcmp(p->id, id) == 0)
 			return p;
 	return NULL;
 }
@@ -266,7 +267,7 @@ static int table(const ev_lvm_vg_t *vg, const ev_lvm_lv_t *lv, char *buf, unsign
 	unsigned i, k, n = 0;
 
 	buf[0] = '\0';
-	for (i = 0; i < lv->nsegs; i++) {
+	for (i = 0; i < lv->nsegs && n < size; i++) {
 		const ev_lvm_seg_t *s = &lv->segs[i];
 
 		if (s->type == EV_LVM_OTHER) {
@@ -274,12 +275,12 @@ static int table(const ev_lvm_vg_t *vg, const ev_lvm_lv_t *lv, char *buf, unsign
 					"striped LVs only", i + 1, s->type_name);
 			return -1;
 		}
-		n += snprintf(buf + n, size > n ? size - n : 0, "%llu %llu %s",
+		n += snprintf(buf + MIN(n, size), size > n ? size - n : 0, "%llu %llu %s",
 				(unsigned long long)(s->start_extent * vg->extent_size),
 				(unsigned long long)(s->extent_count * vg->extent_size),
 				s->stripe_count > 1 ? "striped" : "linear");
 		if (s->stripe_count > 1)
-			n += snprintf(buf + n, size > n ? size - n : 0, " %u %llu", s->stripe_count,
+			n += snprintf(buf + MIN(n, size), size > n ? size - n : 0, " %u %llu", s->stripe_count,
 					(unsigned long long)s->stripe_size);
 		for (k = 0; k < s->stripe_count; k++) {
 			const ev_lvm_pvent_t *e = &vg->pvs[s->areas[k].pv];
@@ -289,10 +290,10 @@ static int table(const ev_lvm_vg_t *vg, const ev_lvm_lv_t *lv, char *buf, unsign
 				snprintf(why, whylen, "PV %s (%s) is missing", e->id, e->name);
 				return -1;
 			}
-			n += snprintf(buf + n, size > n ? size - n : 0, " %u:%u %llu", p->major, p->minor,
+			n += snprintf(buf + MIN(n, size), size > n ? size - n : 0, " %u:%u %llu", p->major, p->minor,
 					(unsigned long long)(e->pe_start + s->areas[k].extent * vg->extent_size));
 		}
-		n += snprintf(buf + n, size > n ? size - n : 0, "\n");
+		n += snprintf(buf + MIN(n, size), size > n ? size - n : 0, "\n");
 	}
 	if (n >= size) {
 		snprintf(why, whylen, "its table has more than %u bytes", size);
@@ -369,8 +370,13 @@ static void activate(vg_t *v, unsigned i)
 {
 	ev_lvm_vg_t *vg = v->meta;
 	ev_lvm_lv_t *lv = &vg->lvs[i];
-	char name[300], uuid[80], why[256], tab[4096], kv[2][PATH_MAX];
+	char name[300], uuid[80], why[256], kv[2][PATH_MAX], *tab;
+	unsigned k, size = 64;
 	int err = 0;
+
+	for (k = 0; k < lv->nsegs; k++)	/* a line a segment, a device a stripe */
+		size += 64 + 48 * lv->segs[k].stripe_count;
+	tab = xmalloc(size);
 
 	if (!ev_lvm_dm_name(vg->name, lv->name, name, sizeof(name))
 	 || !ev_lvm_dm_uuid(vg->id, lv->id, uuid, sizeof(uuid))) {
@@ -378,19 +384,25 @@ static void activate(vg_t *v, unsigned i)
 		err = -1;
 	}
 	if (!err)
-		err = table(vg, lv, tab, sizeof(tab), why, sizeof(why));
+		err = table(vg, lv, tab, size, why, sizeof(why));
 	if (err) {
 		v->state[i] = L_FAILED;
 		warn("%s/%s: not activated: %s", vg->name, lv->name, why);
 		tell(vg->name, lv->name, "LV %s/%s: not activated: %s", vg->name, lv->name, why);
+		free(tab);
 		return;
 	}
 	if (ev_testing()) {
+		char *nl;
+
+		while ((nl = strchr(tab, '\n')) != NULL && nl[1])
+			*nl = ';';	/* one line: "line; line" */
 		say("would activate %s/%s as %s (%s%s): %.*s", vg->name, lv->name, name, uuid,
 				lv->write ? "" : ", read-only", (int)strlen(tab) - 1, tab);
 	} else if (dm_exists(name)) {
 		say("%s/%s is active already (/dev/mapper/%s)", vg->name, lv->name, name);
 	} else if (dm_create(name, uuid, tab, !lv->write, why, sizeof(why)) < 0) {
+		free(tab);
 		v->state[i] = L_FAILED;
 		warn("%s/%s: not activated: %s", vg->name, lv->name, why);
 		tell(vg->name, lv->name, "LV %s/%s: not activated: %s", vg->name, lv->name, why);
@@ -400,6 +412,7 @@ static void activate(vg_t *v, unsigned i)
 		say("activated %s/%s as /dev/mapper/%s (%llu MiB)", vg->name, lv->name, name,
 				(unsigned long long)(lv->extents * vg->extent_size / 2048));
 	}
+	free(tab);
 	v->state[i] = L_ACTIVE;
 	snprintf(kv[0], sizeof(kv[0]), "NAME=%s/%s", vg->name, lv->name);
 	snprintf(kv[1], sizeof(kv[1]), "DEVNAME=/dev/mapper/%s", name);
@@ -447,8 +460,12 @@ static void consider(vg_t *v)
 	for (w = G.wanted; w; w = w->next) {
 		if (strcmp(w->vg, vg->name) != 0)
 			continue;
-		if (!w->seen && !w->lv)	/* the VG is here: its LVs say the rest */
-			ev_client_emit(EV_LVM_ACTIVATED, xasprintf("NAME=%s", w->vg), NULL);
+		if (!w->seen && !w->lv) {	/* the VG is here: its LVs say the rest */
+			char kv[160];
+
+			snprintf(kv, sizeof(kv), "NAME=%s", w->vg);
+			ev_client_emit(EV_LVM_ACTIVATED, kv, NULL);
+		}
 		w->seen = w->seen ? w->seen : 1;
 		if (!w->lv)
 			continue;
@@ -458,6 +475,12 @@ static void consider(vg_t *v)
 			w->seen = 2;
 			warn("%s%s/%s: VG %s has no LV %s", w->from, w->vg, w->lv, vg->name, w->lv);
 			tell(w->vg, w->lv, "%s%s/%s: VG %s has no such LV", w->from, w->vg, w->lv, vg->name);
+		} else if (i < vg->nlvs && !vg->lvs[i].visible && w->seen != 2) {
+			w->seen = 2;
+			warn("%s%s/%s: LV %s/%s is hidden (a part of another LV): not activated", w->from,
+					w->vg, w->lv, w->vg, w->lv);
+			tell(w->vg, w->lv, "%s%s/%s: LV %s/%s is hidden (a part of another LV): not activated",
+					w->from, w->vg, w->lv, w->vg, w->lv);
 		}
 	}
 	for (i = 0; i < vg->nlvs; i++) {
@@ -485,10 +508,29 @@ static void consider(vg_t *v)
 	}
 }
 
+/* Does P hold the extents V's metadata gives it?  If not, it is left out
+ * (named). */
+static int pv_fits(vg_t *v, pv_t *p)
+{
+	int i = ev_lvm_find_pv(v->meta, p->id);
+	uint64_t end;
+
+	if (i < 0 || p->left_out)
+		return i >= 0 && !p->left_out;
+	end = v->meta->pvs[i].pe_start + v->meta->pvs[i].pe_count * v->meta->extent_size;
+	if (p->sectors >= end)
+		return 1;
+	warn("%s: PV %s of VG %s ends at sector %llu, the metadata's extents at %llu: left out",
+			p->dev, p->id, v->meta->name, (unsigned long long)p->sectors, (unsigned long long)end);
+	p->left_out = 1;
+	return 0;
+}
+
 /* New metadata META (from DEV) for its VG: the newer seqno wins. */
 static vg_t *take_meta(ev_lvm_vg_t *meta, const char *dev)
 {
 	vg_t *v;
+	pv_t *p;
 	unsigned i, j;
 
 	for (v = G.vgs; v; v = v->next) {
@@ -536,6 +578,8 @@ static vg_t *take_meta(ev_lvm_vg_t *meta, const char *dev)
 	}
 	v->meta = meta;
 	v->meta_from = xstrdup(dev);
+	for (p = G.pvs; p; p = p->next)	/* the PVs seen before it */
+		pv_fits(v, p);
 	return v;
 }
 
@@ -605,7 +649,8 @@ static void pv_added(const char *dev, unsigned maj, unsigned min)
 	preload();
 	if (read_pv(dev, &l, &meta, &bytes) < 0)
 		return;
-	p = find_pv(l.pv_uuid);
+	for (p = G.pvs; p && strcmp(p->id, l.pv_uuid) != 0; p = p->next)
+		continue;
 	if (p) {
 		warn("%s: PV %s, the same as %s's: %s left alone", dev, l.pv_uuid, p->dev, dev);
 		ev_lvm_free(meta);
@@ -621,28 +666,27 @@ static void pv_added(const char *dev, unsigned maj, unsigned min)
 	p->next = G.pvs;
 	G.pvs = p;
 	if (meta) {
+		char vgid[EV_LVM_ID_STR];
+
 		say("%s: PV %s of VG %s (seqno %llu)", dev, p->id, meta->name,
 				(unsigned long long)meta->seqno);
-		take_meta(meta, dev);
+		safe_strncpy(vgid, meta->id, sizeof(vgid));
+		if (!take_meta(meta, dev)) {
+			p->left_out = 1;	/* its VG clashes: no other may use it */
+			return;
+		}
+		/* only its own VG: another VG's metadata listing its id lies */
+		for (v = G.vgs; v; v = v->next)
+			if (strcmp(v->meta->id, vgid) == 0 && pv_fits(v, p))
+				consider(v);
+		return;
 	} else {
 		say("%s: PV %s (no metadata on it)", dev, p->id);
 	}
 	/* its VG (by the PV's id, if its metadata is elsewhere) */
-	for (v = G.vgs; v; v = v->next) {
-		int i = ev_lvm_find_pv(v->meta, p->id);
-
-		if (i < 0)
-			continue;
-		if (p->sectors < v->meta->pvs[i].pe_start + v->meta->pvs[i].pe_count * v->meta->extent_size) {
-			warn("%s: PV %s of VG %s ends at sector %llu, the metadata's extents at %llu: left out",
-					dev, p->id, v->meta->name, (unsigned long long)p->sectors,
-					(unsigned long long)(v->meta->pvs[i].pe_start
-						+ v->meta->pvs[i].pe_count * v->meta->extent_size));
-			p->id[0] = '\0';	/* no longer found by id */
-			return;
-		}
-		consider(v);
-	}
+	for (v = G.vgs; v; v = v->next)
+		if (pv_fits(v, p))
+			consider(v);
 }
 
 static void FAST_FUNC bus_event(char **ev)
@@ -653,9 +697,19 @@ static void FAST_FUNC bus_event(char **ev)
 		exit(EXIT_SUCCESS);	/* the switch: our work is done */
 	type = ev_event_get(ev, "ID_FS_TYPE");
 	dev = ev_event_get(ev, "DEVNAME");
-	if (type && dev && strcmp(type, "LVM2_member") == 0)
-		pv_added(dev, xatou(ev_event_get(ev, "MAJOR") ? : "0"),
-				xatou(ev_event_get(ev, "MINOR") ? : "0"));
+	if (type && dev && strcmp(type, "LVM2_member") == 0) {
+		const char *ma = ev_event_get(ev, "MAJOR"), *mi = ev_event_get(ev, "MINOR");
+		unsigned maj = ma ? bb_strtou(ma, NULL, 10) : 0, min;
+
+		if (ma && !errno)
+			min = mi ? bb_strtou(mi, NULL, 10) : 0;
+		if (!ma || !mi || errno) {
+			warn("%s: MAJOR=%s MINOR=%s is no device number: skipped", dev, ma ? : "(none)",
+					mi ? : "(none)");
+			return;
+		}
+		pv_added(dev, maj, min);
+	}
 }
 
 static int daemon_main(void)

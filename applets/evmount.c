@@ -112,6 +112,8 @@ struct globals {
 	ev_fd_t in;		/* without evinit: the uevent socket */
 	want_t *wants;		/* the root first */
 	ev_timer_t deadline;
+	ev_timer_t half;	/* half of it: the console says what is waited for */
+	char *told;		/* the last root-waiting said */
 	unsigned secs;		/* as given; 0: none */
 	const char *secs_why;	/* which parameter set it */
 	ev_ms_t left;		/* while paused: ms that were left */
@@ -285,6 +287,62 @@ static void advance(void);
 
 /* ---- the deadline ---- */
 
+/* What the boot waits for, from the first mount not seen down to what is
+ * missing under it: "root=UUID=X <- VG/LV (...) <- NAME (locked: ...) <-
+ * md NAME (...)" (LVM over LUKS over md, the usual stack; the layers as
+ * their applets announced them), malloc'd; NULL when nothing waits. */
+static char *chain(void)
+{
+	llist_t *lists[3] = { G.volumes, G.locked, G.arrays }, *l;
+	want_t *w;
+	char *s;
+	unsigned i;
+
+	for (w = G.wants; w && w->state != W_WAIT; w = w->next)
+		continue;
+	if (!w)
+		return NULL;
+	s = strcmp(w->dir, "/") == 0 ? xasprintf("%s%s", w->from, w->spec)
+		: xasprintf("%s %s%s", w->dir, w->from, w->spec);
+	for (i = 0; i < ARRAY_SIZE(lists); i++) {
+		for (l = lists[i]; l; l = l->link) {
+			char *t = xasprintf("%s <- %s%s", s, i == 1 ? "LUKS " : "", (char *)l->data);
+			free(s);
+			s = t;
+		}
+	}
+	return s;
+}
+
+/* root-waiting WAITING=CHAIN when it changes (evinit's status shows the
+ * latest); CONSOLE: said on the console too */
+static void tell_waiting(int console)
+{
+	char *c, *kv;
+
+	if (!G.mountall || !ev_client_connected())
+		return;		/* evinit's boot only; alone, the error says it */
+	c = chain();
+	if (!c)
+		return;
+	if (console)
+		say("waiting: %s", c);
+	if (G.told && strcmp(G.told, c) == 0) {
+		free(c);
+		return;
+	}
+	free(G.told);
+	G.told = c;
+	kv = xasprintf("WAITING=%s", c);
+	emit(EV_ROOT_WAITING, kv, NULL);
+	free(kv);
+}
+
+static void FAST_FUNC half_gone(ev_timer_t *t UNUSED_PARAM)
+{
+	tell_waiting(1);
+}
+
 static void FAST_FUNC expired(ev_timer_t *t UNUSED_PARAM)
 {
 	want_t *w;
@@ -314,6 +372,7 @@ static void FAST_FUNC expired(ev_timer_t *t UNUSED_PARAM)
 		for (l = G.volumes; l && n < (int)sizeof(reason); l = l->link)
 			n += snprintf(reason + n, sizeof(reason) - n, "%s %s",
 					l == G.volumes ? "; LVM not active:" : ",", l->data);
+		tell_waiting(1);
 		snprintf(hint, sizeof(hint), "%s names the device; %s",
 				G.mountall ? "root= (or the image's /etc/fstab)" : "SPEC",
 				G.mountall ? "rootdelay=SECONDS (or rootwait) waits longer" : "-T SECONDS waits longer");
@@ -333,11 +392,14 @@ static void set_paused(void)
 		ev_ms_t t = ev_now();
 		G.left = G.deadline.deadline > t ? G.deadline.deadline - t : 1;
 		ev_timer_stop(&G.deadline);
+		ev_timer_stop(&G.half);
 		say("the deadline waits (%u.%u s left) while %s", (unsigned)(G.left / 1000),
 				(unsigned)(G.left % 1000 / 100),
 				G.prompts ? "a passphrase is asked" : "paused by evctl timeout pause");
 	} else if (!now && G.left) {
 		ev_timer_in(&G.deadline, G.left);
+		if (G.left > G.secs * 500)
+			ev_timer_in(&G.half, G.left - G.secs * 500);
 		say("the deadline goes on: %u.%u s left", (unsigned)(G.left / 1000),
 				(unsigned)(G.left % 1000 / 100));
 		G.left = 0;
@@ -715,6 +777,7 @@ static void advance(void)
 	if (waiting)
 		return;
 	ev_timer_stop(&G.deadline);
+	ev_timer_stop(&G.half);
 	w = G.wants;
 	if (w->state == W_DONE) {
 		char *mp = xasprintf("MOUNTPOINT=%s", w->target + strlen(ev_root));
@@ -782,6 +845,7 @@ static void waits(llist_t **list, char **ev, int wanted)
 		free(llist_pop(pp));
 	if (wanted)
 		llist_add_to_end(list, xasprintf("%s (%s)", name, what ? what : "?"));
+	tell_waiting(0);
 }
 
 static void event(char **ev)
@@ -995,8 +1059,11 @@ int evmount_main(int argc UNUSED_PARAM, char **argv)
 			say("waiting for %s, %s%s (no deadline)",
 					strcmp(w->dir, "/") == 0 ? "the root" : w->dir, w->from, w->spec);
 	}
-	if (G.secs)
+	G.half.cb = half_gone;
+	if (G.secs) {
 		ev_timer_in(&G.deadline, G.secs * 1000);
+		ev_timer_in(&G.half, G.secs * 500);
+	}
 	if (!ev_client_connected())
 		uevents_start();	/* its coldplug may find everything */
 	return G.finished ? EXIT_SUCCESS : ev_run();

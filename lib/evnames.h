@@ -33,6 +33,8 @@
 #define EV_DEVICES_BUSY		"devices-busy"		/* after settled: some run again */
 /* evmount */
 #define EV_MOUNTED		"mounted"		/* MOUNTPOINT DEVICE TYPE */
+#define EV_ROOT_WAITING		"root-waiting"		/* WAITING: the chain from the root
+							 * down to what is missing */
 /* evcrypt */
 #define EV_PASSPHRASE_PROMPT	"passphrase-prompt"	/* DEVNAME NAME */
 #define EV_PASSPHRASE_DONE	"passphrase-done"	/* DEVNAME NAME */

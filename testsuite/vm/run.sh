@@ -3,8 +3,9 @@
 # NAMEd ones: Debian's kernel under QEMU (TCG), an image with BUILD/busybox,
 # disks made on the host, a console script, the expected end, checks on
 # the console.  One PASS or FAIL line each (a FAIL gives the reason and the
-# console's path), then "N passed, N failed".  A scenario that cannot run
-# (no QEMU, no kernel, no image, no disk) fails.
+# console's path), then "N passed, N failed".  VM_JOBS (2) rows run at
+# once.  A scenario that cannot run (no QEMU, no kernel, no image, no disk)
+# fails.
 #
 # The scenario table is a list of shell functions sc_NAME, each a row of
 # verbs (see the top of testsuite/vm/scenarios).  A row is read twice: to
@@ -29,6 +30,10 @@ export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1700000000}
 . "$here/disks.sh"
 . "$here/scenarios"
 
+# one_disk NAME: disk NAME (disks.sh), one row at a time: two rows that
+# run side by side may both make the same fixture
+one_disk() { { flock 9; disk "$1"; } 9> "$work/disks.lock"; }
+
 # ---- the verbs of a row ---------------------------------------------------
 # phase "boot": what to boot and type; phase "check": what must hold.
 
@@ -43,7 +48,7 @@ fstab()   { [ "$phase" != boot ] || target_line etc/fstab "$1"; }
 crypttab(){ [ "$phase" != boot ] || target_line etc/crypttab "$1"; }
 keyfile() { [ "$phase" != boot ] || { mkdir -p "$dir/target/${1%/*}"; printf '%s' "$2" > "$dir/target/$1"; }; }
 # diskfile PATH DISK: the image of a disk as a file of the target root
-diskfile() { [ "$phase" != boot ] || { mkdir -p "$dir/target/${1%/*}"; p=$(disk "$2") && cp "$p" "$dir/target/$1" || cannot="no disk $2"; }; }
+diskfile() { [ "$phase" != boot ] || { mkdir -p "$dir/target/${1%/*}"; p=$(one_disk "$2") && cp "$p" "$dir/target/$1" || cannot="no disk $2"; }; }
 program() { [ "$phase" != boot ] || { keyfile "$1" "$2"; chmod 755 "$dir/target/$1"; }; }
 modules() { [ "$phase" != boot ] || extra_modules="$extra_modules $*"; }
 target_line() { mkdir -p "$dir/target/etc"; printf '%s\n' "$2" >> "$dir/target/$1"; }
@@ -56,7 +61,7 @@ plug()	# DISK: hot-plug it through the monitor, now
 {
 	[ "$phase" = boot ] || return 0
 	plugged=$((plugged + 1))
-	p=$(disk "$1") || { cannot="no disk $1"; return 0; }
+	p=$(one_disk "$1") || { cannot="no disk $1"; return 0; }
 	overlay "$1" "$p"
 	vm_plug_steps "$plugged" "$att" >> "$dir/steps"
 }
@@ -274,14 +279,14 @@ run_one()	# NAME
 	if [ -z "$cannot" ] && [ ! -s "$image" ]; then
 		mkdir -p "$work/images"
 		# shellcheck disable=SC2086
-		vm_extra_modules=$extra_modules make_image "$image.tmp" "$target" $jobdirs > "$dir/image.log" 2>&1 &&
-			mv "$image.tmp" "$image" || cannot="cannot make the image (see $dir/image.log)"
+		vm_extra_modules=$extra_modules make_image "$image.$name.tmp" "$target" $jobdirs > "$dir/image.log" 2>&1 &&
+			mv "$image.$name.tmp" "$image" || cannot="cannot make the image (see $dir/image.log)"
 	fi
 	[ -n "$cannot" ] || ln -sf "$image" "$dir/initrd.img"
 
 	set --
 	for d in $boot_disks; do
-		p=$(disk "$d") || { cannot="no disk $d"; break; }
+		p=$(one_disk "$d") || { cannot="no disk $d"; break; }
 		overlay "$d" "$p"
 		set -- "$@" "$att"
 	done
@@ -341,6 +346,26 @@ if [ -z "$setup" ]; then
 	cc -O2 -Wall -o "$work/vmconsole.tmp" "$here/vmconsole.c" 2> "$work/vmconsole.log" &&
 		mv "$work/vmconsole.tmp" "$work/vmconsole" || setup="cannot build vmconsole: $(head -n 3 "$work/vmconsole.log")"
 fi
+# VM_JOBS rows at a time (default 2: the CI machine's cores); each row's
+# lines are printed whole, in the order the rows were given
+jobs=${VM_JOBS:-2}
+running=''
+flush()	# NAME: its output, counted
+{
+	cat "$work/run/$1.out"
+	pass=$((pass + $(grep -c '^PASS: ' "$work/run/$1.out")))
+	fail=$((fail + $(grep -c '^FAIL: ' "$work/run/$1.out")))
+	rm -f "$work/run/$1.out" "$work/run/$1.pid"
+}
+wait_first()	# the oldest running row, waited for and printed
+{
+	set -- $running
+	wait "$(cat "$work/run/$1.pid")" 2>/dev/null
+	flush "$1"
+	shift
+	running="$*"
+}
+[ -n "$setup" ] || mkdir -p "$work/run"
 for name; do
 	n=$((n + 1))
 	title=''
@@ -358,7 +383,12 @@ for name; do
 		result FAIL "$name" "cannot run: $setup"
 		continue
 	fi
-	run_one "$name"
+	# shellcheck disable=SC2086
+	[ $(echo $running | wc -w) -lt "$jobs" ] || wait_first
+	( pass=0 fail=0; run_one "$name" ) > "$work/run/$name.out" 2>&1 &
+	echo $! > "$work/run/$name.pid"
+	running="$running $name"
 done
+while [ -n "$(echo $running)" ]; do wait_first; done
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

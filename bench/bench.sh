@@ -47,11 +47,26 @@
 # BENCH_MD_ICOUNT_ROUNDS (3) rounds of the same under -icount
 # (build/bench/table-md-icount.txt).
 #
+# Then the stack (BENCH_STACK=0 skips it): md -> LUKS2 -> LVM -> ext4 with
+# the marker's root on the LV, complete (raid1-luks2-lvm-ext4, both disks)
+# and degraded (raid5-luks2-lvm-ext4, 2 of its 3 disks), BENCH_STACK_ROUNDS
+# (BENCH_ROUNDS) times each with two images, interleaved: evbox (host-only
+# for a target with the crypttab line and the fstab; raid1 / raid456 as
+# modules, as the VM rows stack_md_luks_lvm and stack_raid5_degraded make
+# theirs) and initramfs-tools with the cryptsetup-initramfs, mdadm and
+# lvm2 hooks (lvm2 installed by the setup step; temporary lines in the
+# host's /etc/crypttab and /etc/mdadm/mdadm.conf, put back on exit).  The
+# passphrase is typed by the harness and its wait subtracted, as for LUKS.
+# Targets: evbox's init at least 4x shorter than itools', complete and
+# degraded (build/bench/table-stack.txt); then BENCH_STACK_ICOUNT_ROUNDS
+# (2) rounds under -icount (build/bench/table-stack-icount.txt).
+#
 # Environment: BENCH_ROUNDS (5), BENCH_NICE (a nice value for QEMU, e.g.
 # -10 on a busy host), BENCH_REBUILD=1 (make the initramfs-tools images
 # again), BENCH_BASELINE (see above), BENCH_PLAIN=0 (skip the plain and
-# -icount tables), BENCH_LUKS=0, BENCH_MD=0, BENCH_MD_SECONDS (the deadline
-# of one md boot, 180).
+# -icount tables), BENCH_LUKS=0, BENCH_MD=0, BENCH_STACK=0,
+# BENCH_MD_SECONDS and BENCH_STACK_SECONDS (the deadline of one md or
+# stack boot, 180).
 #
 # Needs root (or sudo) for the initramfs-tools image: mkinitramfs reads
 # /lib/modules/VERSION and /boot/config-VERSION, which are made as
@@ -92,8 +107,11 @@ setup()
 	# mdadm: its initramfs-tools hook (and, as on any Debian system that
 	# has it, an udev rule and monitoring services, which start only where
 	# /proc/mdstat exists: not on a host without md)
+	# lvm2: its hook (and, like mdadm, its udev rules and services; the
+	# stack section's)
 	md_pkg=''
-	[ "${BENCH_MD:-1}" = 0 ] || md_pkg=mdadm
+	[ "${BENCH_MD:-1}" = 0 ] && [ "${BENCH_STACK:-1}" = 0 ] || md_pkg=mdadm
+	[ "${BENCH_STACK:-1}" = 0 ] || md_pkg="$md_pkg lvm2"
 	for p in initramfs-tools cryptsetup-initramfs $md_pkg busybox zstd gcc cpio fdisk e2fsprogs qemu-system-x86; do
 		dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null | grep -q '^ii' ||
 			missing="$missing $p"
@@ -238,18 +256,22 @@ restore_host()
 	host_saved=''
 }
 
-# itools_make OUT NAME "MODES" FILE LINE MODULE-ERE LIST-ERE: an
+# itools_make OUT NAME "MODES" MODULE-ERE "LIST-ERES" [FILE LINE]...: an
 # initramfs-tools image, the first of MODES (dep, most) whose image holds
-# every module the ERE's alternatives name and a path that LIST-ERE
-# matches (cryptsetup's crypttab, mdadm); LINE is added to the host's FILE
-# (host_append) while mkinitramfs runs ("": none).  Sets built_mode.  The
-# image is kept while the kernel, initramfs-tools, its hooks' packages,
-# the line, the host's /etc/initramfs-tools and the files the hooks read
-# are the same (BENCH_REBUILD=1: make it again).
+# every module the ERE's alternatives name and, for each of LIST-ERES
+# (space-separated), a path that it matches (cryptsetup's crypttab,
+# mdadm, lvm); each LINE is added to the host's FILE (host_append) while
+# mkinitramfs runs.  Sets built_mode.  The image is kept while the kernel,
+# initramfs-tools, its hooks' packages, the lines, the host's
+# /etc/initramfs-tools and the files the hooks read are the same
+# (BENCH_REBUILD=1: make it again).
 itools_make()
 {
-	out=$1 name=$2 modes=$3 hostfile=$4 line=$5 re=$6 listre=$7
-	key="$version $(dpkg-query -W -f='${Version} ' initramfs-tools-core cryptsetup-initramfs mdadm 2>/dev/null) $line $(cd /etc/initramfs-tools && find . -type f | LC_ALL=C sort | xargs cat | md5sum) $(cat /etc/crypttab /etc/mdadm/mdadm.conf 2>/dev/null | md5sum)"
+	out=$1 name=$2 modes=$3 re=$4 listre=$5
+	shift 5
+	lines=''
+	for a in "$@"; do lines="$lines $a"; done
+	key="$version $(dpkg-query -W -f='${Version} ' initramfs-tools-core cryptsetup-initramfs mdadm lvm2 2>/dev/null)$lines $(cd /etc/initramfs-tools && find . -type f | LC_ALL=C sort | xargs cat | md5sum) $(cat /etc/crypttab /etc/mdadm/mdadm.conf 2>/dev/null | md5sum)"
 	if [ -z "${BENCH_REBUILD:-}" ] && [ -s "$out" ] && [ -s "$out.key" ] &&
 	   [ "$(sed -n 1p "$out.key")" = "$key" ]; then
 		built_mode=$(sed -n 2p "$out.key")
@@ -271,7 +293,10 @@ itools_make()
 	echo "RESUME=none" > "$conf/conf.d/resume"
 
 	trap 'restore_host; unmake_host' EXIT INT TERM
-	[ -z "$line" ] || host_append "$hostfile" "$line"
+	while [ $# -ge 2 ]; do
+		host_append "$1" "$2"
+		shift 2
+	done
 	make_host "$mods/lib/modules/$version" "/lib/modules/$version"
 	make_host "$build/kernel/boot/config-$version" "/boot/config-$version"
 	want=$(echo "$re" | awk -F'[|]' '{ print NF }')
@@ -288,12 +313,15 @@ itools_make()
 		# image only if it holds what the bench disk needs
 		lsinitramfs "$out" > "$work/$name.list"
 		have=$(sed -En "s,.*/($re)\.ko\$,\1,p" "$work/$name.list" | sort -u | wc -l)
-		if [ "$have" = "$want" ] &&
-		   { [ -z "$listre" ] || grep -Eq "$listre" "$work/$name.list"; }; then
+		lacks=''
+		for l in $listre; do
+			grep -Eq "$l" "$work/$name.list" || lacks="$lacks $l"
+		done
+		if [ "$have" = "$want" ] && [ -z "$lacks" ]; then
 			built_mode=$mode
 			break
 		fi
-		say "$name: initramfs-tools MODULES=$mode: its image lacks one of $re${listre:+ or $listre}"
+		say "$name: initramfs-tools MODULES=$mode: its image lacks one of $re${lacks:+ or one of$lacks}"
 	done
 	restore_host
 	unmake_host
@@ -330,8 +358,12 @@ unpacked_size()	# IMAGE: bytes of the cpio (a compressed one, or plain + compres
 # boot_marker NAME ROUND IMAGE LOG RESULTS DEADLINE CMDLINE DISK...: boot
 # IMAGE with the DISKs until the real root's marker (at most DEADLINE
 # seconds), the console in LOG; appends "NAME ROUND run= marker= init=
-# uptime= boottime=" to RESULTS.  A boot that does not reach the marker
-# ends the bench.
+# uptime= boottime=" to RESULTS.  With boot_prompt set the harness types
+# the passphrase 0.5 s after that prompt, and the line ends with " wait=
+# net= netup=" (wait: the prompt seen -> the passphrase typed, by the
+# host's clock; net = init - wait, netup = boottime - wait).  A boot that
+# does not reach the marker ends the bench.
+boot_prompt=''
 boot_marker()
 {
 	name=$1 round=$2 img=$3 log=$4 out=$5 secs=$6 append=$7
@@ -341,10 +373,13 @@ boot_marker()
 	mkdir -p "$d"
 	ln -s "$img" "$d/initrd.img"
 	vm_start "$d" "$append" "$@"
+	set --
+	[ -z "$boot_prompt" ] ||
+		set -- -s "$d/stamps" "expect=$boot_prompt" pause=0.5 "send=$luks_pass"
 	rc=0
 	# the marker's line, then its power-off: the whole line is in the log
 	"$build/vm/vmconsole" -c "$d/console" -m "$d/monitor" -p "$vm_pid" -l "$log" \
-		-t "$secs" "expect=BENCH-MARKER pid=1 " eof \
+		-t "$secs" "$@" "expect=BENCH-MARKER pid=1 " eof \
 		2> "$d/vmconsole.err" || rc=$?
 	vm_stop
 	if [ $rc != 0 ] || ! grep -q 'BENCH-MARKER pid=1 ' "$log"; then
@@ -353,16 +388,22 @@ boot_marker()
 		tail -n 25 "$log" >&2
 		exit 1
 	fi
+	wait=''
+	[ -z "$boot_prompt" ] ||
+		wait=$(awk '$1 == 1 { p = $2 } $1 == 3 { s = $2 } END { printf "%.6f", s - p }' "$d/stamps")
 	# [   1.234567] Run /init as init process  ...  [   1.678901] bench: real root reached
-	awk -v name="$name" -v round="$round" '
+	awk -v name="$name" -v round="$round" -v wait="$wait" '
 		function ts(l) { sub(/^\[ */, "", l); sub(/\].*/, "", l); return l + 0 }
 		/Run \/init as init process/ { run = ts($0) }
 		/bench: real root reached/ { mark = ts($0) }
 		/^BENCH-MARKER / { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
 		END {
 			if (run == "" || mark == "") { print "bench: no timestamps in console" > "/dev/stderr"; exit 1 }
-			printf "%s %d run=%.6f marker=%.6f init=%.6f uptime=%s boottime=%s\n",
+			printf "%s %d run=%.6f marker=%.6f init=%.6f uptime=%s boottime=%s",
 				name, round, run, mark, mark - run, v["uptime"], v["boottime"]
+			if (wait != "")
+				printf " wait=%.6f net=%.6f netup=%.6f", wait, mark - run - wait, v["boottime"] - wait
+			printf "\n"
 		}' "$log" >> "$out" ||
 		die "$name boot $round: could not read the timestamps in $log"
 }
@@ -466,36 +507,10 @@ luks_pass=evbox-test
 
 luks_boot()	# NAME ROUND PROMPT -> a line in $work/results-luks.txt
 {
-	d=$work/luks/$1-$2
-	rm -rf "$d"
-	mkdir -p "$d"
-	ln -s "$work/$1-luks.img" "$d/initrd.img"
-	log=$work/console/$1-luks-$2.log
-	vm_flags=''
-	vm_start "$d" "$cmdline_luks" "$luks_disk"
-	rc=0
-	"$build/vm/vmconsole" -c "$d/console" -m "$d/monitor" -p "$vm_pid" -l "$log" \
-		-t "${BENCH_SECONDS:-120}" -s "$d/stamps" \
-		"expect=$3" pause=0.5 "send=$luks_pass" "expect=BENCH-MARKER pid=1 " \
-		2> "$d/vmconsole.err" || rc=$?
-	vm_stop
-	if [ $rc != 0 ]; then
-		echo "bench: $1 LUKS boot $2 did not reach the real root's marker: $(tail -n 1 "$d/vmconsole.err")" >&2
-		echo "--- last lines of $log" >&2
-		tail -n 25 "$log" >&2
-		exit 1
-	fi
-	wait=$(awk '$1 == 1 { p = $2 } $1 == 3 { s = $2 } END { printf "%.6f", s - p }' "$d/stamps")
-	awk -v name="$1" -v round="$2" -v wait="$wait" '
-		function ts(l) { sub(/^\[ */, "", l); sub(/\].*/, "", l); return l + 0 }
-		/Run \/init as init process/ { run = ts($0) }
-		/bench: real root reached/ { mark = ts($0) }
-		END {
-			if (run == "" || mark == "") { print "bench: no timestamps in console" > "/dev/stderr"; exit 1 }
-			printf "%s %d run=%.6f marker=%.6f init=%.6f wait=%.6f net=%.6f\n",
-				name, round, run, mark, mark - run, wait, mark - run - wait
-		}' "$log" >> "$work/results-luks.txt" ||
-		die "$1 LUKS boot $2: could not read the timestamps in $log"
+	vm_flags='' boot_prompt=$3
+	boot_marker "$1" "$2" "$work/$1-luks.img" "$work/console/$1-luks-$2.log" \
+		"$work/results-luks.txt" "${BENCH_SECONDS:-120}" "$cmdline_luks" "$luks_disk"
+	boot_prompt=''
 }
 
 luks_table()	# RESULTS
@@ -600,6 +615,159 @@ md_table()	# RESULTS
 		}' "$1"
 }
 
+# ---- the stack: md -> LUKS2 -> LVM -> ext4, complete and degraded ----------
+# Two fixtures with the marker's root on the LV (testsuite/vm/fixture.sh):
+#   complete  raid1-luks2-lvm-ext4: md RAID1 (1.2, evbox:stack) over both
+#             disks, LUKS2 $stack_uuid on the array, PV, VG evboxstack, LV
+#             root, ext4 $stack_fs
+#   degraded  raid5-luks2-lvm-ext4: md RAID5 (1.2, evbox:rluks) over three
+#             disks, booted with a and b only; LUKS2 $rluks_uuid on it, VG
+#             evboxrl, LV root, ext4 $rluks_fs
+# Two images each, booted interleaved:
+#   evbox   make_image for a target whose crypttab names the LUKS UUID and
+#           whose fstab names the root (as the VM rows stack_md_luks_lvm
+#           and stack_raid5_degraded make theirs): raid1 / raid456 as
+#           modules, dm_mod from the crypttab; degraded, evraid starts the
+#           array after rd.md.degraded_wait= (the default)
+#   itools  initramfs-tools with the hooks of cryptsetup-initramfs (a
+#           `luks,initramfs` line in the host's /etc/crypttab), mdadm (the
+#           ARRAY line in /etc/mdadm/mdadm.conf) and lvm2 (its udev rules
+#           activate the VG), both files put back on exit
+# The passphrase is typed 0.5 s after the prompt (boot_marker); reported:
+# init and uptime minus that wait, medians with min and max.  Targets:
+# evbox's init at least 4x shorter than itools', complete and degraded.
+stack_md=5e1f0700:e7b04c5a:9d1e0000:00000001
+stack_uuid=5e1f0700-e7b0-4c5a-9d1e-000000000003
+stack_fs=5e1f0700-e7b0-4c5a-9d1e-000000000002
+rluks_md=5e1f0504:e7b04c5a:9d1e0000:00000001
+rluks_uuid=5e1f0504-e7b0-4c5a-9d1e-000000000003
+rluks_fs=5e1f0504-e7b0-4c5a-9d1e-000000000002
+
+# stack_images SUFFIX MODULE CRYPTNAME LUKS-UUID ARRAY-LINE: evbox-SUFFIX.img
+# (the VM rows' image for $work/SUFFIX-target: the fstab of the fixture's
+# root $work/SUFFIX-root, the crypttab line, MODULE) and itools-SUFFIX.img
+# (the crypttab line with `initramfs` and the ARRAY line in the host's
+# files); appends itools' MODULES= to stack_modes
+stack_images()
+{
+	t=$work/$1-target
+	mkdir -p "$t/etc"
+	cp "$work/$1-root/etc/fstab" "$t/etc/fstab"
+	echo "$3 UUID=$4 none luks" > "$t/etc/crypttab"
+	say "making the evbox $1 image"
+	vm_extra_modules=$2 make_image "$work/evbox-$1.img" "$t" > "$work/evbox-$1.log" 2>&1 ||
+		{ cat "$work/evbox-$1.log" >&2; die "cannot make the evbox $1 image"; }
+	say "making the initramfs-tools $1 image"
+	itools_make "$work/itools-$1.img" "itools-$1" "$itools_mode most" \
+		"virtio_blk|virtio_pci|ext4|dm-mod|dm-crypt|md-mod|$2" \
+		'cryptroot/crypttab$ sbin/mdadm$ sbin/lvm$' \
+		/etc/crypttab "$3 UUID=$4 none luks,initramfs" /etc/mdadm/mdadm.conf "$5"
+	stack_modes="$stack_modes${stack_modes:+ / }$built_mode"
+}
+
+stack_boot()	# NAME CASE ROUND [icount] -> "NAME.CASE ROUND ..." in $work/results-stack[-icount].txt
+{
+	if [ "$2" = complete ]; then
+		img=$work/$1-stack.img sappend="root=UUID=$stack_fs" sname=cryptstack sdisks=$stack_disks
+	else
+		img=$work/$1-stack5.img sappend="root=UUID=$rluks_fs" sname=cryptrl sdisks=$rluks_disks
+	fi
+	boot_prompt="Please unlock disk $sname: "
+	[ "$1" != evbox ] || boot_prompt="Passphrase for /dev/md127 ($sname): "
+	# shellcheck disable=SC2086
+	boot_marker "$1.$2" "$3" "$img" "$work/console/$1-stack-$2-$3${4:+-$4}.log" \
+		"$work/results-stack${4:+-$4}.txt" "${BENCH_STACK_SECONDS:-180}" "$sappend" $sdisks
+	boot_prompt=''
+}
+
+stack_table()	# RESULTS
+{
+	awk "$awk_stats"'
+		/^# size / { split($4, cz, "="); split($5, uz, "="); csize[$3] = cz[2]; usize[$3] = uz[2]; next }
+		/^#/ { next }
+		{
+			n = $1
+			for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+			k = ++cnt[n]; init[n, k] = v["net"]; up[n, k] = v["netup"]; wait[n, k] = v["wait"]
+		}
+		END {
+			printf "\n%-6s %-8s %8s %9s %7s %13s %7s %13s %5s  %s\n", "image", "case", "packed", "cpio",
+				"init", "(min-max)", "uptime", "(min-max)", "wait", "init samples (s)"
+			for (c = 1; c <= 2; c++) for (i = 1; i <= 2; i++) {
+				im = i == 1 ? "evbox" : "itools"
+				cs = c == 1 ? "complete" : "degraded"
+				n = im "." cs
+				img = im (c == 1 ? "-stack" : "-stack5")
+				mi[n] = median(init, n); mu[n] = median(up, n)
+				printf "%-6s %-8s %8s %9s %7.3f %6.2f-%-6.2f %7.3f %6.2f-%-6.2f %5.2f  %s\n", im, cs,
+					csize[img], usize[img], mi[n], least(init, n), most(init, n),
+					mu[n], least(up, n), most(up, n), median(wait, n), samples(init, n)
+			}
+			printf "\nsizes in bytes; medians (min-max) of %d boots each, interleaved\n", cnt["evbox.complete"]
+			printf "complete = RAID1 -> LUKS2 -> LVM -> ext4, both disks; degraded = RAID5 -> LUKS2 -> LVM -> ext4, 2 of 3 disks\n"
+			printf "init = Run /init -> the real root marker (printk clock), uptime = CLOCK_BOOTTIME at the marker,\n"
+			printf "both minus wait (the prompt seen -> the passphrase typed, 0.5 s after it, by the host clock)\n\n"
+			rc = mi["itools.complete"] / mi["evbox.complete"]
+			rd = mi["itools.degraded"] / mi["evbox.degraded"]
+			printf "complete, itools/evbox init: %5.2fx  (target >= 4x)  %s\n", rc, (rc >= 4 ? "MET" : "NOT MET")
+			printf "degraded, itools/evbox init: %5.2fx  (target >= 4x)  %s\n", rd, (rd >= 4 ? "MET" : "NOT MET")
+			printf "itools/evbox uptime: %.2fx complete, %.2fx degraded\n",
+				mu["itools.complete"] / mu["evbox.complete"], mu["itools.degraded"] / mu["evbox.degraded"]
+		}' "$1"
+}
+
+# cases_boot LABEL ROUNDS "IMAGES" FUNCTION [icount]: ROUNDS rounds of
+# FUNCTION IMAGE CASE ROUND [icount] for the complete and then the
+# degraded case, the IMAGES in turn (under -icount with icount)
+cases_boot()
+{
+	label=$1 nr=$2 imgs=$3 fn=$4 ic=${5:-}
+	total=$((nr * 2 * $(echo "$imgs" | wc -w))) i=0
+	vm_flags=''
+	[ -z "$ic" ] || vm_flags=$vm_icount
+	for r in $(seq 1 "$nr"); do
+		for c in complete degraded; do
+			for n in $imgs; do
+				i=$((i + 1))
+				note=''
+				[ -n "$ic" ] || [ "$n.$c" != itools.degraded ] || note='; initramfs-tools waits 20+ s'
+				say "$label${ic:+ $ic} boot $i/$total $n $c (round $r$note)"
+				# shellcheck disable=SC2086
+				"$fn" "$n" "$c" "$r" $ic
+			done
+		done
+	done
+	vm_flags=''
+}
+
+# cases_bench NAME "IMAGES" ROUNDS ICOUNT-ROUNDS TITLE: the boots of a
+# section with two cases (NAME_boot, cases_boot), its table (NAME_table)
+# from $work/results-NAME.txt (which holds its header) into
+# table-NAME.txt; then ICOUNT-ROUNDS rounds of the same under -icount,
+# whose guest clock counts instructions, so that the host's load does
+# not move the ratios: results-NAME-icount.txt, table-NAME-icount.txt
+cases_bench()
+{
+	res=$work/results-$1
+	cases_boot "$1" "$3" "$2" "$1_boot"
+	echo "# host load average after the boots: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$res.txt"
+	{ grep '^# ' "$res.txt"; "$1_table" "$res.txt"; } | tee "$work/table-$1.txt"
+	[ "$4" -gt 0 ] || return 0
+	grep "^# " "$res.txt" > "$res-icount.txt"
+	cases_boot "$1" "$4" "$2" "$1_boot" icount
+	echo
+	echo "$5 with -icount shift=0 (guest instructions, 1 ns each; independent of the host's load):"
+	"$1_table" "$res-icount.txt" | tee "$work/table-$1-icount.txt"
+}
+
+header_sizes()	# IMAGE...: the host's lines and the images' sizes for a results file
+{
+	echo "# host: $(nproc) cores, load average before the boots: $(cut -d' ' -f1-3 /proc/loadavg)"
+	for n in "$@"; do
+		echo "# size $n compressed=$(stat -c %s "$work/$n.img") uncompressed=$(unpacked_size "$work/$n.img")"
+	done
+}
+
 # marker_fixture DIR FS-UUID RECIPE: the marker's root tree in DIR (its
 # fstab names UUID=FS-UUID) as the input of testsuite/vm/fixture.sh's
 # RECIPE; prints the fixture's disks
@@ -643,7 +811,7 @@ if [ "${BENCH_PLAIN:-1}" != 0 ]; then
 	floor_build "$work/floor" "$floor_modules"
 	floor_image "$work/floor.img" "$work/floor" "$floor_modules"
 	say "making the initramfs-tools image"
-	itools_make "$work/itools.img" itools "dep most" "" "" "virtio_blk|virtio_pci|ext4" ""
+	itools_make "$work/itools.img" itools "dep most" "virtio_blk|virtio_pci|ext4" ""
 	itools_mode=$built_mode
 
 	{
@@ -698,7 +866,7 @@ fi
 if [ "${BENCH_LUKS:-1}" != 0 ]; then
 	say "LUKS: the luks2-ext4 fixture with the marker's root inside (testsuite/vm/fixture.sh)"
 	lroot=$work/luks-root
-	rm -rf "$work/luks-target" "$work/luks"
+	rm -rf "$work/luks-target"
 	luks_disk=$(marker_fixture "$lroot" "$luks_fs" luks2-ext4) || exit 1
 	cmdline_luks="root=UUID=$luks_fs"
 	# evbox: the VM scenarios' image for a target with this crypttab
@@ -710,8 +878,8 @@ if [ "${BENCH_LUKS:-1}" != 0 ]; then
 		{ cat "$work/evbox-luks.log" >&2; die "cannot make the evbox LUKS image"; }
 	say "making the initramfs-tools LUKS image"
 	itools_make "$work/itools-luks.img" itools-luks "$itools_mode most" \
-		/etc/crypttab "cryptroot UUID=$luks_uuid none luks,initramfs" \
-		"virtio_blk|virtio_pci|ext4|dm-crypt|xts|algif_skcipher" 'cryptroot/crypttab$'
+		"virtio_blk|virtio_pci|ext4|dm-crypt|xts|algif_skcipher" 'cryptroot/crypttab$' \
+		/etc/crypttab "cryptroot UUID=$luks_uuid none luks,initramfs"
 	itools_luks_mode=$built_mode
 	{
 		echo "# LUKS: luks2-ext4 (pbkdf2 1000), cmdline: $cmdline_luks"
@@ -766,55 +934,48 @@ if [ "${BENCH_MD:-1}" != 0 ]; then
 	floor_image "$work/floor-md1.img" "$work/floor-md1" "$md_modules"
 	say "making the initramfs-tools md image"
 	itools_make "$work/itools-md.img" itools-md "$itools_mode most" \
-		/etc/mdadm/mdadm.conf "$md_line" \
-		"virtio_blk|virtio_pci|ext4|md-mod|raid1" 'sbin/mdadm$'
+		"virtio_blk|virtio_pci|ext4|md-mod|raid1" 'sbin/mdadm$' \
+		/etc/mdadm/mdadm.conf "$md_line"
 	itools_md_mode=$built_mode
 	{
 		echo "# md RAID1: raid1-ext4 (metadata 1.2, 2 disks), cmdline: $cmdline_md; degraded: raid1a alone"
 		echo "# evbox image: scripts/vm/vmlib.sh make_image, mdadm.conf: $md_line; rd.md.degraded_wait=$md_wait (default)"
 		echo "# floor: floor-md (vda vdb), floor-md1 (vda): md ioctls, degraded at once"
 		echo "# itools: initramfs-tools with mdadm $(dpkg-query -W -f='${Version}' mdadm 2>/dev/null)'s hook, MODULES=$itools_md_mode"
-		echo "# host: $(nproc) cores, load average before the boots: $(cut -d' ' -f1-3 /proc/loadavg)"
-		for n in evbox-md floor-md floor-md1 itools-md; do
-			echo "# size $n compressed=$(stat -c %s "$work/$n.img") uncompressed=$(unpacked_size "$work/$n.img")"
-		done
+		header_sizes evbox-md floor-md floor-md1 itools-md
 	} > "$work/results-md.txt"
-	md_rounds=${BENCH_MD_ROUNDS:-$rounds}
-	total=$((md_rounds * 6)) i=0
-	for r in $(seq 1 "$md_rounds"); do
-		for c in complete degraded; do
-			for n in evbox floor itools; do
-				i=$((i + 1))
-				note=''
-				[ "$n.$c" != itools.degraded ] || note='; initramfs-tools waits 20+ s'
-				say "md boot $i/$total $n $c (round $r$note)"
-				md_boot "$n" "$c" "$r"
-			done
-		done
-	done
-	echo "# host load average after the boots: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$work/results-md.txt"
-	{ grep '^# ' "$work/results-md.txt"; md_table "$work/results-md.txt"; } | tee "$work/table-md.txt"
-	# the same under -icount: the guest's clock counts its instructions,
-	# so the host's load does not move the ratios
-	md_icount=${BENCH_MD_ICOUNT_ROUNDS:-3}
-	if [ "$md_icount" -gt 0 ]; then
-		grep "^# " "$work/results-md.txt" > "$work/results-md-icount.txt"
-		total=$((md_icount * 6)) i=0
-		vm_flags=$vm_icount
-		for r in $(seq 1 "$md_icount"); do
-			for c in complete degraded; do
-				for n in evbox floor itools; do
-					i=$((i + 1))
-					say "md icount boot $i/$total $n $c (round $r)"
-					md_boot "$n" "$c" "$r" icount
-				done
-			done
-		done
-		vm_flags=''
-		echo
-		echo "md RAID1 with -icount shift=0 (guest instructions, 1 ns each; independent of the host's load):"
-		md_table "$work/results-md-icount.txt" | tee "$work/table-md-icount.txt"
-	fi
+	cases_bench md "evbox floor itools" "${BENCH_MD_ROUNDS:-$rounds}" \
+		"${BENCH_MD_ICOUNT_ROUNDS:-3}" "md RAID1"
+fi
+
+if [ "${BENCH_STACK:-1}" != 0 ]; then
+	say "stack: raid1-luks2-lvm-ext4 and raid5-luks2-lvm-ext4 with the marker's root on the LV (testsuite/vm/fixture.sh)"
+	rm -rf "$work/stack-target" "$work/stack5-target" "$work/results-stack.txt" "$work/results-stack-icount.txt"
+	sd=$(marker_fixture "$work/stack-root" "$stack_fs" raid1-luks2-lvm-ext4) || exit 1
+	sa=$(echo "$sd" | grep '/a\.img$') && sb=$(echo "$sd" | grep '/b\.img$') ||
+		die "raid1-luks2-lvm-ext4 gave no a.img and b.img: $sd"
+	stack_disks="$sa $sb"
+	sd=$(marker_fixture "$work/stack5-root" "$rluks_fs" raid5-luks2-lvm-ext4) || exit 1
+	# degraded: a and b, c missing
+	sa=$(echo "$sd" | grep '/a\.img$') && sb=$(echo "$sd" | grep '/b\.img$') ||
+		die "raid5-luks2-lvm-ext4 gave no a.img and b.img: $sd"
+	rluks_disks="$sa $sb"
+	stack_modes=''
+	stack_images stack raid1 cryptstack "$stack_uuid" \
+		"ARRAY /dev/md/stack level=raid1 metadata=1.2 num-devices=2 UUID=$stack_md name=evbox:stack"
+	stack_images stack5 raid456 cryptrl "$rluks_uuid" \
+		"ARRAY /dev/md/rluks level=raid5 metadata=1.2 num-devices=3 UUID=$rluks_md name=evbox:rluks"
+	{
+		echo "# stack: complete = raid1-luks2-lvm-ext4 (both disks), cmdline root=UUID=$stack_fs"
+		echo "# degraded = raid5-luks2-lvm-ext4 with a and b (c missing), cmdline root=UUID=$rluks_fs"
+		echo "# evbox images: scripts/vm/vmlib.sh make_image (crypttab, fstab; raid1 / raid456), rd.md.degraded_wait default"
+		echo "# itools: initramfs-tools with cryptsetup-initramfs, mdadm $(dpkg-query -W -f='${Version}' mdadm 2>/dev/null) and lvm2 $(dpkg-query -W -f='${Version}' lvm2 2>/dev/null), MODULES=$stack_modes"
+		header_sizes evbox-stack evbox-stack5 itools-stack itools-stack5
+	} > "$work/results-stack.txt"
+	# under -icount the guest idles while it waits for the passphrase,
+	# and its clock then follows the host's: the wait is subtracted too
+	cases_bench stack "evbox itools" "${BENCH_STACK_ROUNDS:-$rounds}" \
+		"${BENCH_STACK_ICOUNT_ROUNDS:-2}" "The stack"
 fi
 
 took=$(awk -v s="$start" '{ printf "%.0f", $1 - s }' /proc/uptime)

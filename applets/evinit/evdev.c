@@ -608,6 +608,18 @@ static int md_inactive(const char *devpath)
 	return strcmp(state, "clear") == 0 || strcmp(state, "inactive") == 0;
 }
 
+/* A dm device before its table is loaded: the kernel's add event comes
+ * when it is made, with nothing in it (size 0); its change event, once the
+ * table is in, is its arrival. */
+static int dm_unready(const char *devpath)
+{
+	char v[32];
+
+	if (sys_attr(devpath, "dm/name", v, sizeof(v)) < 0)
+		return 0;
+	return sys_attr(devpath, "size", v, sizeof(v)) == 0 && strcmp(v, "0") == 0;
+}
+
 /* An md array's keys: its level and whether it runs degraded from sysfs,
  * its UUID and name from a member's superblock (the member's own event). */
 static void md_keys(const char *devpath, char ***keys)
@@ -753,6 +765,10 @@ static void block_event(ev_uevent_t *u)
 		return;
 	if (!d && !r && md_inactive(u->devpath)) {
 		ev_debug("%s: an md array not running yet: announced when it runs", devname);
+		return;
+	}
+	if (!d && !r && dm_unready(u->devpath)) {
+		ev_debug("%s: a dm device with no table yet: announced when it has one", devname);
 		return;
 	}
 	if (r) {	/* probed now: this one's keys win, probed afterwards */

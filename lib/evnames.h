@@ -28,7 +28,6 @@
 #define EV_BLOCK_CHANGED	"block-device-changed"
 #define EV_BLOCK_REMOVED	"block-device-removed"
 #define EV_NET_ADDED		"net-device-added"	/* INTERFACE */
-#define EV_NET_UP		"net-device-up"		/* INTERFACE ADDRESS SERVER ROOTPATH DNS */
 #define EV_DEVICES_SETTLED	"devices-settled"	/* coldplug done, no probe or module load left */
 #define EV_DEVICES_BUSY		"devices-busy"		/* after settled: some run again */
 /* evmount */
@@ -48,6 +47,14 @@
 /* evlvm */
 #define EV_LVM_WANTED		"lvm-wanted"		/* NAME (VG or VG/LV) WANTED: not active, why */
 #define EV_LVM_ACTIVATED	"lvm-activated"		/* NAME (VG/LV) DEVNAME */
+
+/* evnet (the network job) */
+#define EV_NET_UP		"net-device-up"		/* INTERFACE ADDRESS NETMASK GATEWAY SERVER
+							 * ROOTPATH DNS HOSTNAME DOMAIN METHOD */
+#define EV_NET_WANTED		"net-wanted"		/* NAME (the interface) WANTED: not up, why */
+/* evnbd */
+#define EV_NBD_WANTED		"nbd-wanted"		/* NAME (/dev/nbdN) WANTED: not connected, why */
+#define EV_NBD_CONNECTED	"nbd-connected"		/* NAME DEVNAME SERVER PORT EXPORT SIZE */
 
 /* The job whose `mounted MOUNTPOINT=/root` starts the switch. */
 #define EV_JOB_MOUNTALL		"mountall"

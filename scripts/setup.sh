@@ -15,6 +15,7 @@ PACKAGES="
  cpio gzip xz-utils zstd lz4 e2fsprogs file
  dosfstools fdisk cryptsetup-bin
  qemu-system-x86 qemu-utils
+ squashfs-tools nbd-server
 "
 
 set -eu

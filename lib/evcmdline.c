@@ -198,25 +198,53 @@ char* FAST_FUNC ev_cmdline_read(void)
 	return text;
 }
 
-unsigned FAST_FUNC ev_cmdline_secs(const char *key, unsigned dflt)
+/* The last KEY= of the parsed line (in the jobs' spelling: rd.probe_timeout
+ * is rd_probe_timeout), NULL if none. */
+const char* FAST_FUNC ev_cmdline_get(const char *key)
 {
 	char **e;
 	char name[64];
 	size_t n = strlen(key), i;
+	const char *v = NULL;
 
-	/* in the jobs' spelling: rd.probe_timeout is rd_probe_timeout */
 	if (n >= sizeof(name))
-		return dflt;
+		return NULL;
 	for (i = 0; i <= n; i++)
 		name[i] = (key[i] == '.' || key[i] == '-') ? '_' : key[i];
-	for (e = ev_cmdline.env; e && *e; e++) {
-		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=') {
-			unsigned v = bb_strtou(*e + n + 1, NULL, 10);
-			if (errno || v == 0 || v > 3600)
-				cmdline_warn("ignoring %s=%s: not a number of seconds (1-3600)", key, *e + n + 1);
-			else
-				dflt = v;
-		}
+	for (e = ev_cmdline.env; e && *e; e++)
+		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
+			v = *e + n + 1;
+	return v;
+}
+
+unsigned FAST_FUNC ev_cmdline_secs(const char *key, unsigned dflt)
+{
+	const char *s = ev_cmdline_get(key);
+	unsigned v;
+
+	if (!s)
+		return dflt;
+	v = bb_strtou(s, NULL, 10);
+	if (errno || v == 0 || v > 3600) {
+		cmdline_warn("ignoring %s=%s: not a number of seconds (1-3600)", key, s);
+		return dflt;
 	}
-	return dflt;
+	return v;
+}
+
+int FAST_FUNC ev_cmdline_netroot(void)
+{
+	const char *root = ev_cmdline.root ? ev_cmdline.root : "";
+	const char *v;
+
+	if (strcmp(root, "/dev/nfs") == 0 || strcmp(root, "dhcp") == 0
+	 || is_prefixed_with(root, "nfs:") || is_prefixed_with(root, "nfs4:"))
+		return EV_NETROOT_NFS;
+	if (is_prefixed_with(root, "nbd:") || ev_cmdline_get("nbdroot")
+	 || ((v = ev_cmdline_get("netroot")) != NULL && is_prefixed_with(v, "nbd:")))
+		return EV_NETROOT_NBD;
+	if (is_prefixed_with(root, "live:http://") || is_prefixed_with(root, "live:https://")
+	 || is_prefixed_with(root, "live:ftp://"))
+		return EV_NETROOT_LIVE;
+	return EV_NETROOT_NONE;
 }

@@ -36,6 +36,13 @@ char *ev_cmdline_read(void) FAST_FUNC;
 /* KEY=SECONDS (1-3600) from the parsed line, the last one given, else
  * DFLT; a value that is no such number is warned about (with warn). */
 unsigned ev_cmdline_secs(const char *key, unsigned dflt) FAST_FUNC;
+/* The last KEY= of the parsed line, NULL if none (a flag's value is "1"). */
+const char *ev_cmdline_get(const char *key) FAST_FUNC;
+/* Which network root the parsed line names: root=/dev/nfs, root=dhcp,
+ * root=nfs:, root=nfs4: (NFS); root=nbd:, netroot=nbd:, nbdroot= (NBD);
+ * root=live:http://, https://, ftp:// (LIVE, an image fetched to RAM). */
+enum { EV_NETROOT_NONE, EV_NETROOT_NFS, EV_NETROOT_NBD, EV_NETROOT_LIVE };
+int ev_cmdline_netroot(void) FAST_FUNC;
 
 POP_SAVED_FUNCTION_VISIBILITY
 

@@ -608,15 +608,15 @@ static int md_inactive(const char *devpath)
 	return strcmp(state, "clear") == 0 || strcmp(state, "inactive") == 0;
 }
 
-/* A dm device before its table is loaded: the kernel's add event comes
- * when it is made, with nothing in it (size 0); its change event, once the
- * table is in, is its arrival. */
-static int dm_unready(const char *devpath)
+/* A block device with nothing in it (size 0) is no device to announce
+ * yet: a dm device between its creation and its table's resume (its add
+ * event can come before even dm/name is there), an idle nbd or loop
+ * device, a drive with no medium. Its change event, once it has a size,
+ * is its arrival. */
+static int empty_device(const char *devpath)
 {
 	char v[32];
 
-	if (sys_attr(devpath, "dm/name", v, sizeof(v)) < 0)
-		return 0;
 	return sys_attr(devpath, "size", v, sizeof(v)) == 0 && strcmp(v, "0") == 0;
 }
 
@@ -767,8 +767,8 @@ static void block_event(ev_uevent_t *u)
 		ev_debug("%s: an md array not running yet: announced when it runs", devname);
 		return;
 	}
-	if (!d && !r && dm_unready(u->devpath)) {
-		ev_debug("%s: a dm device with no table yet: announced when it has one", devname);
+	if (!d && !r && empty_device(u->devpath)) {
+		ev_debug("%s: size 0 (no table, no medium, not connected): announced when it has a size", devname);
 		return;
 	}
 	if (r) {	/* probed now: this one's keys win, probed afterwards */

@@ -2,10 +2,10 @@
 # run.sh BUILD [NAME...] - the VM scenarios (testsuite/vm/scenarios), or the
 # NAMEd ones: Debian's kernel under QEMU (TCG), an image with BUILD/busybox,
 # disks made on the host, a console script, the expected end, checks on
-# the console.  One PASS or FAIL line each (a FAIL gives the reason and the
-# console's path), then "N passed, N failed".  VM_JOBS (2) rows run at
-# once.  A scenario that cannot run (no QEMU, no kernel, no image, no disk)
-# fails.
+# the console.  One PASS or FAIL line each (a FAIL gives the reason, the
+# console's path and its last VM_FAIL_LINES (40) lines), then "N passed,
+# N failed".  VM_JOBS (2) rows run at once.  A scenario that cannot run
+# (no QEMU, no kernel, no image, no disk) fails.
 #
 # The scenario table is a list of shell functions sc_NAME, each a row of
 # verbs (see the top of testsuite/vm/scenarios).  A row is read twice: to
@@ -239,7 +239,10 @@ result()	# PASS|FAIL NAME [REASON]
 	else
 		fail=$((fail + 1))
 		echo "FAIL: $2 ($title): $3"
-		[ ! -s "${log:-}" ] || echo "	console: $log"
+		[ -s "${log:-}" ] || return 0
+		# the console's end, so a failure on another machine can be read
+		echo "	console: $log, its last ${VM_FAIL_LINES:-40} lines:"
+		tail -n "${VM_FAIL_LINES:-40}" "$log" | tr -d '\r' | sed 's/^/	| /'
 	fi
 }
 
@@ -337,6 +340,14 @@ setup=''
 command -v qemu-system-x86_64 >/dev/null || setup="no qemu-system-x86_64 (make setup)"
 [ -n "$setup" ] || [ -x "$bb" ] || setup="no $bb"
 [ -n "$setup" ] || mkdir -p "$work"
+# the binary as it is now: a build while the rows run (make in another
+# shell) would change the disks and images under them
+if [ -z "$setup" ]; then
+	snap=$work/busybox.run.$$
+	cp "$bb" "$snap" && bb=$snap || setup="cannot copy $bb"
+	trap 'rm -f "$snap"' EXIT
+	trap 'exit 130' INT TERM
+fi
 [ -n "$setup" ] || vm_kernel > "$work/kernel.log" 2>&1 || setup="no kernel (scripts/vm/kernel.sh: $(tail -n 1 "$work/kernel.log"))"
 # the target root the images are made for: an fstab naming the root disk
 hostroot=$work/hostroot

@@ -49,6 +49,27 @@
 //config:	help
 //config:	How long to wait for the root device when the command line has
 //config:	neither rootdelay=/rd.timeout= nor rootwait.
+//config:
+//config:config EVMOUNT_NFS_TIMEO
+//config:	int "NFS root: timeo= (tenths of a second) unless nfsroot= says"
+//config:	default 30
+//config:	range 1 6000
+//config:	depends on EVMOUNT
+//config:	help
+//config:	How long the kernel's NFS client waits for an answer before it
+//config:	retransmits (the kernel's own default over TCP is 600: a minute).
+//config:
+//config:config EVMOUNT_NFS_RETRANS
+//config:	int "NFS root: retrans= unless nfsroot= says"
+//config:	default 3
+//config:	range 0 100
+//config:	depends on EVMOUNT
+//config:
+//config:config EVMOUNT_FETCH_TIMEOUT
+//config:	int "root=live:URL: wget's -T (seconds without data)"
+//config:	default 30
+//config:	range 1 3600
+//config:	depends on EVMOUNT
 
 //applet:IF_EVMOUNT(APPLET(evmount, BB_DIR_SBIN, BB_SUID_DROP))
 
@@ -89,7 +110,7 @@ enum {
 	OPT_o = 1 << 2,
 };
 
-enum { W_WAIT, W_SEEN, W_DONE, W_SKIP };
+enum { W_WAIT, W_SEEN, W_DONE, W_SKIP, W_BUSY };	/* W_BUSY: the root's child runs */
 enum { STEP_DRIVER, STEP_FSCK, STEP_MOUNT };
 
 typedef struct want {
@@ -102,6 +123,7 @@ typedef struct want {
 	char *type;		/* given (rootfstype=, fstab, -t) or NULL */
 	char *opts;		/* given options or NULL */
 	int ro, nofail, fsck;
+	int net;		/* an NFS or live: root: no block device */
 	int state;
 	char *dev;		/* DEVNAME once seen */
 	char *fstype;		/* the type it is mounted as */
@@ -122,6 +144,23 @@ struct globals {
 	llist_t *locked;	/* "NAME (WANTED)" evcrypt waits for */
 	llist_t *arrays;	/* "NAME (WANTED)": md arrays evraid has not started */
 	llist_t *volumes;	/* "NAME (WANTED)": LVs evlvm has not activated */
+	llist_t *nbds;		/* "NAME (WANTED)": NBD devices evnbd has not connected */
+	llist_t *nets;		/* "NAME (WANTED)": interfaces evnet has not brought up */
+	/* network roots and layers (the section of that name) */
+	int net;		/* EV_NETROOT_* */
+	char *image;		/* ltsp.image= / rd.image= */
+	int overlay;		/* rd.overlay=tmpfs */
+	char *nfs_server, *nfs_path, *nfs_opts;
+	int nfs_vers;		/* 4 for nfs4:, else 0 (the options say, or 3) */
+	char *live;		/* root=live:URL's URL */
+	char *addr, *iface;	/* the first net-device-up's */
+	char *net_why;		/* the child's last failure */
+	want_t *rootw;		/* the want the child works for */
+	ev_child_t rootc;
+	ev_fd_t rootc_in;
+	char rootc_buf[1024];
+	unsigned rootc_len, tries;
+	ev_timer_t retry;
 	ev_child_t child;	/* modprobe or fsck */
 	ev_child_t preload;	/* modprobe of a type known in advance */
 	int preloading;		/* it runs; a want may wait for it */
@@ -142,6 +181,12 @@ static const char *path_of(const char *p)
 	snprintf(buf, sizeof(buf), "%s%s", ev_root, p);
 	return buf;
 }
+
+static void root_start(want_t *w);
+static int layered(void);
+static void net_setup(want_t *root);
+static const char *nfs_name(void);
+#define RUN_ROOT    "/run/initramfs/root"
 
 #define say(...)  ev_client_say(0, __VA_ARGS__)
 #define oops(...) ev_client_say(1, __VA_ARGS__)
@@ -229,6 +274,8 @@ static void read_wants(void)
 
 	f = setmntent(path_of("/etc/fstab"), "r");
 	root = NULL;
+	if (!ev_cmdline.root && ev_cmdline_netroot() == EV_NETROOT_NBD && ev_cmdline_get("netroot"))
+		ev_cmdline.root = (char *)ev_cmdline_get("netroot");	/* dracut's netroot=nbd: alone */
 	if (ev_cmdline.root)
 		root = add_want("root=", ev_cmdline.root, "/", path_of("/root"),
 				ev_cmdline.rootfstype, ev_cmdline.rootflags);
@@ -280,6 +327,11 @@ static void read_wants(void)
 	root->ro = ev_cmdline.ro != 0;	/* read-only unless rw */
 	if (!root->fsck && ev_cmdline.root)
 		root->fsck = 1;		/* from the command line: check it */
+	net_setup(root);
+	if (layered() && !root->net) {	/* the layers go on /root */
+		free(root->target);
+		root->target = xstrdup(path_of(RUN_ROOT));
+	}
 }
 
 static void step(want_t *w);
@@ -293,7 +345,7 @@ static void advance(void);
  * their applets announced them), malloc'd; NULL when nothing waits. */
 static char *chain(void)
 {
-	llist_t *lists[3] = { G.volumes, G.locked, G.arrays }, *l;
+	llist_t *lists[5] = { G.volumes, G.locked, G.arrays, G.nbds, G.nets }, *l;
 	want_t *w;
 	char *s;
 	unsigned i;
@@ -304,9 +356,15 @@ static char *chain(void)
 		return NULL;
 	s = strcmp(w->dir, "/") == 0 ? xasprintf("%s%s", w->from, w->spec)
 		: xasprintf("%s %s%s", w->dir, w->from, w->spec);
+	if (w == G.wants && G.net_why) {
+		char *t = xasprintf("%s (%s, try %u)", s, G.net_why, G.tries);
+		free(s);
+		s = t;
+	}
 	for (i = 0; i < ARRAY_SIZE(lists); i++) {
 		for (l = lists[i]; l; l = l->link) {
-			char *t = xasprintf("%s <- %s%s", s, i == 1 ? "LUKS " : "", (char *)l->data);
+			static const char *const what[] = { "", "LUKS ", "", "NBD ", "network " };
+			char *t = xasprintf("%s <- %s%s", s, what[i], (char *)l->data);
 			free(s);
 			s = t;
 		}
@@ -350,8 +408,10 @@ static void FAST_FUNC expired(ev_timer_t *t UNUSED_PARAM)
 	char reason[1024], hint[256];
 	int n;
 
+	if (G.rootw && G.rootw->state == W_BUSY && G.rootc.pid > 0)
+		kill(G.rootc.pid, SIGKILL);	/* a mount that hangs on a server */
 	for (w = G.wants; w; w = w->next) {
-		if (w->state != W_WAIT)
+		if (w->state != W_WAIT && w->state != W_BUSY)
 			continue;
 		if (w->nofail) {
 			say("%s%s (%s) did not appear within %u s: skipped (nofail)",
@@ -359,7 +419,12 @@ static void FAST_FUNC expired(ev_timer_t *t UNUSED_PARAM)
 			w->state = W_SKIP;
 			continue;
 		}
-		n = snprintf(reason, sizeof(reason), "%s %s%s did not appear within %u s (%s)",
+		if (w->net)
+			n = snprintf(reason, sizeof(reason), "the root %s%s (%s) was not mounted within %u s (%s)%s%s",
+					w->from, w->spec, G.net == EV_NETROOT_NFS ? nfs_name() : G.live, G.secs, G.secs_why,
+					G.net_why ? ": " : "", G.net_why ? G.net_why : "");
+		else
+			n = snprintf(reason, sizeof(reason), "%s %s%s did not appear within %u s (%s)",
 				strcmp(w->dir, "/") == 0 ? "the root device" : w->dir,
 				w->from, w->spec, G.secs, G.secs_why);
 		/* what evcrypt was told to unlock and did not: often the cause */
@@ -372,6 +437,12 @@ static void FAST_FUNC expired(ev_timer_t *t UNUSED_PARAM)
 		for (l = G.volumes; l && n < (int)sizeof(reason); l = l->link)
 			n += snprintf(reason + n, sizeof(reason) - n, "%s %s",
 					l == G.volumes ? "; LVM not active:" : ",", l->data);
+		for (l = G.nbds; l && n < (int)sizeof(reason); l = l->link)
+			n += snprintf(reason + n, sizeof(reason) - n, "%s %s",
+					l == G.nbds ? "; NBD not connected:" : ",", l->data);
+		for (l = G.nets; l && n < (int)sizeof(reason); l = l->link)
+			n += snprintf(reason + n, sizeof(reason) - n, "%s %s",
+					l == G.nets ? "; network not up:" : ",", l->data);
 		tell_waiting(1);
 		snprintf(hint, sizeof(hint), "%s names the device; %s",
 				G.mountall ? "root= (or the image's /etc/fstab)" : "SPEC",
@@ -672,6 +743,10 @@ static void do_mount(want_t *w)
 	} else {
 		say("mounted %s (%s) on %s", w->dev, w->fstype, w->target);
 	}
+	if (w == G.wants && layered()) {
+		root_start(w);	/* the layers over it; root_done goes on */
+		return;
+	}
 	w->state = W_DONE;
 	if (w != G.wants) {	/* the root's own event comes last */
 		char *mp = xasprintf("MOUNTPOINT=%s", w->target + strlen(ev_root));
@@ -764,11 +839,11 @@ static void advance(void)
 			w->state = W_DONE;	/* step() decides: done or skipped */
 			G.step = STEP_DRIVER;
 			step(w);
-			if (G.busy)
-				return;
+			if (G.busy || w->state == W_BUSY)
+				return;		/* a child works for it */
 			continue;
 		}
-		if (w->state == W_WAIT) {
+		if (w->state == W_WAIT || w->state == W_BUSY) {
 			waiting = 1;
 			if (w == G.wants)
 				return;		/* nothing before the root */
@@ -792,6 +867,605 @@ static void advance(void)
 	ev_stop(0);
 }
 
+/* ---- network roots and layers ----
+ *
+ * An NFS root (root=/dev/nfs nfsroot=, root=nfs:, root=nfs4:, root=dhcp)
+ * or an image fetched over HTTP (root=live:URL) waits for net-device-up
+ * (evnet), not for a block device; an NBD root (root=nbd:, netroot=nbd:)
+ * for nbd-connected (evnbd), then for its device like any other.  Layers
+ * go on top of whatever the root is: ltsp.image= / rd.image= (a squashfs
+ * file on the root, loop-mounted read-only) and rd.overlay=tmpfs, both
+ * under a tmpfs upper layer through overlayfs.  The lower layers stay
+ * mounted under /run/initramfs, where the real root finds them:
+ *
+ *   /run/initramfs/root      the root as named (NFS, a disk, NBD)
+ *   /run/initramfs/live      tmpfs: the image root=live: fetched
+ *   /run/initramfs/image     the squashfs image, read-only
+ *   /run/initramfs/overlay   tmpfs: upper/ and work/ of the overlay
+ *   /run/initramfs/layers    what each of them is, one line each
+ *
+ * What can block (an NFS server that does not answer, a fetch, a loop
+ * device over NFS) runs in a child, so the deadline still holds; it
+ * reports on a pipe: "say TEXT", "fail TEXT" (for good), "again TEXT"
+ * (try again after a jittered backoff), "done DEVICE TYPE". */
+
+#define RUN_LIVE    "/run/initramfs/live"
+#define RUN_IMAGE   "/run/initramfs/image"
+#define RUN_OVERLAY "/run/initramfs/overlay"
+
+static int layered(void)
+{
+	return G.image || G.overlay;
+}
+
+/* klibc's and the kernel's nfsroot grammar, [SERVER:]PATH[,OPTIONS]
+ * ("%s" in PATH is the client's address), into G.nfs_* (a server given
+ * here wins over DHCP's) */
+static void nfs_path(const char *s)
+{
+	const char *comma = strchr(s, ','), *colon = strchr(s, ':');
+	char *path;
+
+	if (colon && (!comma || colon < comma) && colon != s && colon[1] == '/') {
+		free(G.nfs_server);
+		G.nfs_server = xstrndup(s, colon - s);
+		s = colon + 1;
+	}
+	path = comma ? xstrndup(s, comma - s) : xstrdup(s);
+	if (comma) {
+		free(G.nfs_opts);
+		G.nfs_opts = xstrdup(comma + 1);
+	}
+	free(G.nfs_path);
+	G.nfs_path = path;
+}
+
+/* root=nfs:SERVER:PATH[:OPTIONS] (dracut's), nfs4: the same */
+static int nfs_url(const char *s)
+{
+	const char *colon;
+
+	s = strchr(s, ':') + 1;
+	colon = strchr(s, ':');
+	if (!colon || colon == s || colon[1] != '/')
+		return -1;
+	free(G.nfs_server);
+	G.nfs_server = xstrndup(s, colon - s);
+	s = colon + 1;
+	colon = strchr(s, ':');
+	free(G.nfs_path);
+	G.nfs_path = colon ? xstrndup(s, colon - s) : xstrdup(s);
+	if (colon && colon[1]) {
+		free(G.nfs_opts);
+		G.nfs_opts = xstrdup(colon + 1);
+	}
+	return 0;
+}
+
+/* What the root is, from root= (and nfsroot=, netroot=, nbdroot=,
+ * ltsp.image=, rd.image=, rd.overlay=); ROOT is the root's want, or NULL
+ * when only netroot= names it. */
+static void net_setup(want_t *root)
+{
+	const char *r = ev_cmdline.root ? ev_cmdline.root : "", *v;
+	char reason[512];
+
+	G.net = ev_cmdline_netroot();
+	v = ev_cmdline_get("rd.image");
+	if (!v)
+		v = ev_cmdline_get("ltsp.image");
+	if (v && *v)
+		G.image = xstrdup(v);
+	v = ev_cmdline_get("rd.overlay");
+	if (v && strcmp(v, "tmpfs") == 0)
+		G.overlay = 1;
+	else if (v && *v)
+		say("ignoring rd.overlay=%s: only rd.overlay=tmpfs is known", v);
+	if (G.net == EV_NETROOT_NFS) {
+		G.nfs_vers = is_prefixed_with(r, "nfs4:") ? 4 : 0;
+		if (is_prefixed_with(r, "nfs:") || is_prefixed_with(r, "nfs4:")) {
+			if (nfs_url(r) < 0) {
+				snprintf(reason, sizeof(reason), "root=%s: not SERVER:/PATH[:OPTIONS]", r);
+				fail(root, reason, "root=nfs:192.168.1.1:/srv/root (or nfs4:), or root=/dev/nfs nfsroot=SERVER:/PATH");
+			}
+		} else if ((v = ev_cmdline_get("nfsroot")) != NULL) {
+			nfs_path(v);
+		}
+		root->net = 1;
+	} else if (G.net == EV_NETROOT_LIVE) {
+		G.live = xstrdup(r + 5);
+		root->net = 1;
+	} else if (G.net == EV_NETROOT_NBD && is_prefixed_with(r, "nbd:")) {
+		/* evnbd's device, named on nbd-connected */
+		ev_spec_parse("/dev/nbd0", &root->sp);
+	}
+}
+
+/* "SERVER:PATH" as the messages name it */
+static const char *nfs_name(void)
+{
+	static char buf[PATH_MAX];
+
+	snprintf(buf, sizeof(buf), "%s:%s", G.nfs_server ? G.nfs_server : "?",
+			G.nfs_path ? G.nfs_path : "?");
+	return buf;
+}
+
+/* net-device-up: the address, and what DHCP said of the root */
+static void net_up(char **ev, want_t *root)
+{
+	const char *iface = ev_event_get(ev, "INTERFACE");
+	const char *addr = ev_event_get(ev, "ADDRESS");
+	const char *server = ev_event_get(ev, "SERVER");
+	const char *path = ev_event_get(ev, "ROOTPATH");
+
+	if (G.addr || !root || !root->net || root->state != W_WAIT)
+		return;		/* the first lease wins, as evnet's does */
+	G.addr = xstrdup(addr ? addr : "");
+	G.iface = xstrdup(iface ? iface : "?");
+	if (G.net == EV_NETROOT_NFS) {
+		if (path && *path && !G.nfs_path) {
+			/* option 17: nfsroot='s grammar, or dracut's nfs:... */
+			if (is_prefixed_with(path, "nfs:") || is_prefixed_with(path, "nfs4:")) {
+				if (is_prefixed_with(path, "nfs4:"))
+					G.nfs_vers = 4;
+				nfs_url(path);
+			} else {
+				nfs_path(path);
+			}
+			say("the root from DHCP (%s, root-path): %s", G.iface, path);
+		}
+		if (!G.nfs_server && server && *server)
+			G.nfs_server = xstrdup(server);
+		if (!G.nfs_path)
+			fail(root, xasprintf("root=%s: no NFS path: no nfsroot= and %s's DHCP answer had no root-path (option 17)",
+					ev_cmdline.root, G.iface),
+				"nfsroot=SERVER:/PATH, or root=nfs:SERVER:/PATH, or the DHCP server's root-path option");
+		if (!G.nfs_server)
+			fail(root, xasprintf("root=%s: no NFS server for %s: none in nfsroot=, ip= or %s's DHCP answer",
+					ev_cmdline.root, G.nfs_path, G.iface),
+				"nfsroot=SERVER:/PATH names it");
+	}
+	root_start(root);
+}
+
+/* ---- in the child ---- */
+
+static int rep_fd = -1;
+
+/* a line to the parent: KIND TEXT */
+static void rep(const char *kind, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	if (!s)
+		return;
+	*strchrnul(s, '\n') = '\0';
+	dprintf(rep_fd, "%s %s\n", kind, s);
+	free(s);
+}
+
+static int mnt(const char *src, const char *dir, const char *type, unsigned long flags, const char *data)
+{
+	bb_make_directory((char *)dir, 0755, FILEUTILS_RECUR);
+	if (ev_testing()) {
+		rep("say", "would mount %s (%s%s%s) on %s", src, type, data ? ", " : "", data ? data : "",
+				dir + strlen(ev_root));
+		return 0;
+	}
+	return mount(src, dir, type, flags, data);
+}
+
+/* the NFS mount: the kernel's text options, no userspace RPC; 0, or the
+ * exit status (1 for good, 2 to try again) */
+static int nfs_mount(want_t *w, const char *dir)
+{
+	char data[1024], opts[512];
+	unsigned long flags = mount_flags(G.nfs_opts, opts, sizeof(opts));
+	int vers = G.nfs_vers, n, e;
+	const char *o;
+
+	/* nfsvers=, vers=, v3, v4 among the options win over root=nfs4: */
+	for (o = opts; o && *o; o = strchr(o, ',') ? strchr(o, ',') + 1 : NULL) {
+		if (is_prefixed_with(o, "vers=") || is_prefixed_with(o, "nfsvers="))
+			vers = atoi(strchr(o, '=') + 1);
+		else if (o[0] == 'v' && isdigit(o[1]))
+			vers = atoi(o + 1);
+	}
+	if (!vers)
+		vers = 3;
+	n = snprintf(data, sizeof(data), "%s", opts);
+	if (!strstr(opts, "vers=") && !(opts[0] == 'v' && isdigit(opts[1])) && !strstr(opts, ",v"))
+		n += snprintf(data + n, sizeof(data) - n, "%svers=%d", n ? "," : "", vers);
+	n += snprintf(data + n, sizeof(data) - n, ",addr=%s", G.nfs_server);
+	if (vers == 4 && G.addr && *G.addr && !strstr(opts, "clientaddr="))
+		n += snprintf(data + n, sizeof(data) - n, ",clientaddr=%s", G.addr);
+	if (vers < 4 && !has_opt(opts, "lock") && !has_opt(opts, "nolock"))
+		n += snprintf(data + n, sizeof(data) - n, ",nolock");	/* no statd here */
+	if (!strstr(opts, "timeo="))
+		n += snprintf(data + n, sizeof(data) - n, ",timeo=%u", CONFIG_EVMOUNT_NFS_TIMEO);
+	if (!strstr(opts, "retrans="))
+		snprintf(data + n, sizeof(data) - n, ",retrans=%u", CONFIG_EVMOUNT_NFS_RETRANS);
+	if (data[0] == ',')
+		memmove(data, data + 1, strlen(data));
+	if (w->ro)
+		flags |= MS_RDONLY;
+	ev_mod_load_soft(moddir(), "nfs");
+	ev_mod_load_soft(moddir(), vers >= 4 ? "nfsv4" : "nfsv3");
+	if (mnt(nfs_name(), dir, "nfs", flags, data) == 0) {
+		rep("say", "mounted %s (NFSv%d, %s) on %s", nfs_name(), vers, flags & MS_RDONLY ? "ro" : "rw",
+				dir + strlen(ev_root));
+		return 0;
+	}
+	e = errno;
+	if (e == ENOENT || e == EACCES || e == EPERM || e == ESTALE) {
+		rep("fail", "the NFS server %s refused %s: %s (is it exported to this client, %s?)",
+				G.nfs_server, G.nfs_path, strerror(e), G.addr ? G.addr : "?");
+		return 1;
+	}
+	if (e == ENODEV || e == EINVAL || e == EPROTONOSUPPORT) {
+		rep("fail", "cannot mount %s (nfs, %s): %s%s", nfs_name(), data, strerror(e),
+				e == ENODEV ? " (no nfs driver: mkinitramfs -N)" : "");
+		return 1;
+	}
+	rep("again", "NFS %s: %s (server %s, options %s)", nfs_name(), strerror(e), G.nfs_server, data);
+	return 2;
+}
+
+/* run ARGV, its stderr's last line into ERR; its exit status */
+static int run_quiet(char **argv, char *err, unsigned size)
+{
+	char log[] = "/run/initramfs/evmount.XXXXXX";
+	int fd = mkstemp(log), status = 1;
+	pid_t pid;
+	char *text;
+
+	err[0] = '\0';
+	pid = fork();
+	if (pid == 0) {
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	if (fd >= 0) {
+		close(fd);
+		text = xmalloc_open_read_close(log, NULL);
+		unlink(log);
+		if (text) {
+			char *end = text + strlen(text), *start;
+			while (end > text && (end[-1] == '\n' || end[-1] == ' '))
+				*--end = '\0';
+			start = strrchr(text, '\n');
+			snprintf(err, size, "%s", start ? start + 1 : text);
+			free(text);
+		}
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* root=live:URL: fetched into RAM (tmpfs), its size checked by wget
+ * (Content-Length), with rd.live.check its checksum against URL.sha256;
+ * the file's path into FILE */
+static int live_fetch(char *file, unsigned size)
+{
+	const char *base = strrchr(G.live, '/');
+	char secs[16], err[256], *argv[8], *sum_url, *sum_file, *text;
+	int code;
+
+	base = base && base[1] ? base + 1 : "live.img";
+	snprintf(file, size, "%s%s/%s", ev_root, RUN_LIVE, base);
+	if (mnt("tmpfs", path_of(RUN_LIVE), "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0) {
+		rep("fail", "cannot mount a tmpfs on %s: %s", RUN_LIVE, strerror(errno));
+		return 1;
+	}
+	snprintf(secs, sizeof(secs), "%u", CONFIG_EVMOUNT_FETCH_TIMEOUT);
+	argv[0] = (char *)"wget";
+	argv[1] = (char *)"-q";
+	argv[2] = (char *)"-T";
+	argv[3] = secs;
+	argv[4] = (char *)"-O";
+	argv[5] = file;
+	argv[6] = (char *)G.live;
+	argv[7] = NULL;
+	rep("say", "fetching %s into RAM (%s)", G.live, RUN_LIVE);
+	if (ev_testing()) {
+		rep("say", "would run wget -q -T %s -O %s %s", secs, file + strlen(ev_root), G.live);
+		return 0;
+	}
+	unlink(file);
+	code = run_quiet(argv, err, sizeof(err));
+	if (code != 0) {
+		unlink(file);
+		rep("again", "fetching %s failed: %s (wget exit %d, -T %s s)", G.live,
+				err[0] ? err : "no message", code, secs);
+		return 2;
+	}
+	if (!ev_cmdline_get("rd.live.check"))
+		return 0;
+	sum_url = xasprintf("%s.sha256", G.live);
+	sum_file = xasprintf("%s.sha256", file);
+	argv[5] = sum_file;
+	argv[6] = sum_url;
+	code = run_quiet(argv, err, sizeof(err));
+	text = code == 0 ? xmalloc_open_read_close(sum_file, NULL) : NULL;
+	if (!text) {
+		rep("again", "rd.live.check: fetching %s failed: %s (wget exit %d)", sum_url,
+				err[0] ? err : "no message", code);
+		code = 2;
+	} else {
+		sha256_ctx_t ctx;
+		uint8_t hash[32], buf[4096];
+		char hex[65];
+		int fd = open(file, O_RDONLY | O_CLOEXEC);
+		ssize_t n;
+		sha256_begin(&ctx);
+		while (fd >= 0 && (n = safe_read(fd, buf, sizeof(buf))) > 0)
+			sha256_hash(&ctx, buf, n);
+		if (fd >= 0)
+			close(fd);
+		sha256_end(&ctx, hash);
+		bin2hex(hex, (char *)hash, 32)[0] = '\0';
+		text[strspn(text, "0123456789abcdefABCDEF")] = '\0';
+		if (strcasecmp(text, hex) != 0) {
+			rep("fail", "rd.live.check: %s has sha256 %s, %s says %s", G.live, hex, sum_url,
+					text[0] ? text : "(no checksum)");
+			code = 1;
+		} else {
+			rep("say", "rd.live.check: %s matches %s", G.live, sum_url);
+			code = 0;
+		}
+	}
+	free(text);
+	free(sum_url);
+	free(sum_file);
+	return code;
+}
+
+/* The layers over LOWER (the root as mounted; an image file when FILE):
+ * the squashfs, then a tmpfs upper layer, on /root */
+static int layers(const char *lower, const char *file, const char *name)
+{
+	char data[3 * PATH_MAX], *dev = NULL, magic[4] = "";
+	char *root = xasprintf("%s/root", ev_root);
+	FILE *f;
+	int fd;
+
+	if (file) {
+		fd = open(file, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			rep("fail", "%s: cannot open %s: %s", name, file + strlen(ev_root), strerror(errno));
+			return 1;
+		}
+		if (full_read(fd, magic, 4) != 4 || memcmp(magic, "hsqs", 4) != 0) {
+			rep("fail", "%s: %s is not a squashfs image (no hsqs magic at its start)", name,
+					file + strlen(ev_root));
+			close(fd);
+			return 1;
+		}
+		close(fd);
+		ev_mod_load_soft(moddir(), "loop");
+		ev_mod_load_soft(moddir(), "squashfs");
+		if (ev_testing()) {
+			dev = xstrdup("/dev/loop0");
+		} else if (set_loop(&dev, file, 0, 0, BB_LO_FLAGS_READ_ONLY | BB_LO_FLAGS_AUTOCLEAR) < 0) {
+			rep("fail", "%s: no loop device for %s: %s", name, file + strlen(ev_root), strerror(errno));
+			return 1;
+		}
+		if (mnt(dev, path_of(RUN_IMAGE), "squashfs", MS_RDONLY, NULL) < 0) {
+			rep("fail", "%s: cannot mount %s (%s) as squashfs: %s", name, file + strlen(ev_root),
+					dev, strerror(errno));
+			return 1;
+		}
+		lower = xasprintf("%s%s", ev_root, RUN_IMAGE);
+		rep("say", "%s: %s (squashfs, %s) read-only on %s", name, file + strlen(ev_root), dev, RUN_IMAGE);
+	}
+	ev_mod_load_soft(moddir(), "overlay");
+	if (mnt("tmpfs", path_of(RUN_OVERLAY), "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0) {
+		rep("fail", "cannot mount a tmpfs on %s: %s", RUN_OVERLAY, strerror(errno));
+		return 1;
+	}
+	bb_make_directory(xasprintf("%s%s/upper", ev_root, RUN_OVERLAY), 0755, FILEUTILS_RECUR);
+	bb_make_directory(xasprintf("%s%s/work", ev_root, RUN_OVERLAY), 0755, FILEUTILS_RECUR);
+	snprintf(data, sizeof(data), "lowerdir=%s,upperdir=%s%s/upper,workdir=%s%s/work",
+			lower, ev_root, RUN_OVERLAY, ev_root, RUN_OVERLAY);
+	if (mnt("overlay", root, "overlay", 0, data) < 0) {
+		rep("fail", "cannot mount the overlay (%s) on /root: %s", data, strerror(errno));
+		return 1;
+	}
+	rep("say", "/root: overlay of %s under a tmpfs (writes go to RAM)", lower + strlen(ev_root));
+	f = fopen(path_of("/run/initramfs/layers"), "w");
+	if (f) {
+		if (G.live)
+			fprintf(f, "live %s %s\n", RUN_LIVE, G.live);
+		if (!G.live || G.image)
+			fprintf(f, "root %s %s\n", RUN_ROOT, G.net == EV_NETROOT_NFS ? nfs_name() : G.wants->dev);
+		if (file)
+			fprintf(f, "image %s %s %s\n", RUN_IMAGE, dev, file + strlen(ev_root));
+		fprintf(f, "overlay %s tmpfs\n", RUN_OVERLAY);
+		fclose(f);
+	}
+	free(dev);
+	return 0;
+}
+
+/* The child: what can block, in order; its exit status as rep()'s kinds
+ * say (0 done, 1 fail, 2 again) */
+static int root_child(void *arg)
+{
+	want_t *w = arg;
+	char file[PATH_MAX], *img = NULL;
+	const char *lower = xasprintf("%s%s", ev_root, RUN_ROOT);
+	int rc;
+
+	signal(SIGTERM, SIG_DFL);
+	bb_make_directory((char *)path_of("/run/initramfs"), 0755, FILEUTILS_RECUR);
+	if (G.net == EV_NETROOT_NFS) {
+		rc = nfs_mount(w, layered() ? lower : w->target);
+		if (rc)
+			return rc;
+		if (!layered()) {
+			rep("done", "%s nfs", nfs_name());
+			return 0;
+		}
+	} else if (G.net == EV_NETROOT_LIVE) {
+		rc = live_fetch(file, sizeof(file));
+		if (rc)
+			return rc;
+		img = file;
+	}
+	if (G.image && !img) {
+		snprintf(file, sizeof(file), "%s/%s", lower, G.image[0] == '/' ? G.image + 1 : G.image);
+		img = file;
+	}
+	rc = layers(lower, img, G.live ? "root=live:" : G.image ? (ev_cmdline_get("rd.image") ? "rd.image=" : "ltsp.image=")
+			: "rd.overlay=tmpfs");
+	if (rc)
+		return rc;
+	rep("done", "overlay overlay");
+	return 0;
+}
+
+/* ---- in evmount: the child's reports, the retries ---- */
+
+static void root_line(char *line)
+{
+	char *text = strchr(line, ' ');
+
+	text = text ? text + 1 : (char *)"";
+	if (is_prefixed_with(line, "say ")) {
+		say("%s", text);
+	} else if (is_prefixed_with(line, "done ")) {
+		char *type = strrchr(text, ' ');
+		if (type)
+			*type++ = '\0';
+		free(G.rootw->dev);
+		G.rootw->dev = xstrdup(text);
+		free(G.rootw->fstype);
+		G.rootw->fstype = xstrdup(type ? type : "?");
+	} else {	/* fail, again: the last one is the reason */
+		free(G.net_why);
+		G.net_why = xstrdup(text);
+	}
+}
+
+static void root_read(void)
+{
+	char *nl;
+	int n;
+
+	while ((n = safe_read(G.rootc_in.fd, G.rootc_buf + G.rootc_len,
+			sizeof(G.rootc_buf) - 1 - G.rootc_len)) > 0) {
+		G.rootc_len += n;
+		G.rootc_buf[G.rootc_len] = '\0';
+		while ((nl = strchr(G.rootc_buf, '\n')) != NULL) {
+			*nl = '\0';
+			root_line(G.rootc_buf);
+			G.rootc_len -= nl + 1 - G.rootc_buf;
+			memmove(G.rootc_buf, nl + 1, G.rootc_len + 1);
+		}
+		if (G.rootc_len == sizeof(G.rootc_buf) - 1)
+			G.rootc_len = 0;	/* a line too long: dropped */
+	}
+}
+
+static void FAST_FUNC root_readable(ev_fd_t *fdw UNUSED_PARAM, short revents UNUSED_PARAM)
+{
+	root_read();
+}
+
+static void FAST_FUNC retry_now(ev_timer_t *t UNUSED_PARAM)
+{
+	root_start(G.rootw);
+}
+
+static void FAST_FUNC root_done(ev_child_t *c UNUSED_PARAM, int status)
+{
+	want_t *w = G.rootw;
+	int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+
+	root_read();	/* what is left in the pipe */
+	ev_fd_del(&G.rootc_in);
+	close(G.rootc_in.fd);
+	G.rootc_in.fd = -1;
+	G.rootc_len = 0;
+	if (code == 0 && w->dev && w->fstype) {
+		w->state = W_DONE;
+		advance();
+		return;
+	}
+	if (code == 2) {
+		/* jittered exponential backoff: a lab of clients does not retry
+		 * in lockstep */
+		unsigned ms = 500u << (G.tries < 4 ? G.tries : 4);
+		ms = ms / 2 + (unsigned)random() % ms;
+		G.tries++;
+		w->state = W_WAIT;
+		say("%s (try %u); again in %u.%u s", G.net_why ? G.net_why : "failed", G.tries,
+				ms / 1000, ms % 1000 / 100);
+		tell_waiting(0);
+		G.retry.cb = retry_now;
+		ev_timer_in(&G.retry, ms);
+		return;
+	}
+	fail(w, G.net_why ? G.net_why : xasprintf("the root's mount step ended with status %d", code),
+			G.net == EV_NETROOT_NFS ? "the server's exports (exportfs -v) and nfsroot= / root=nfs: name it; the network is up in this shell"
+			: G.net == EV_NETROOT_LIVE ? "root=live:URL names the image; the network is up in this shell (wget URL)"
+			: "ltsp.image= / rd.image= name a squashfs file on the root (rd.overlay=tmpfs needs none)");
+}
+
+/* Start the child for W: the network root, or the layers over W */
+static void root_start(want_t *w)
+{
+	int fds[2];
+	pid_t pid;
+
+	G.rootw = w;
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		fail(w, xasprintf("cannot make a pipe: %s", strerror(errno)), "out of resources: reboot");
+	}
+	ndelay_on(fds[0]);
+	rep_fd = fds[1];
+	G.rootc.cb = root_done;
+	w->state = W_BUSY;
+	pid = ev_fork(&G.rootc, root_child, w);
+	close(fds[1]);
+	rep_fd = -1;
+	if (pid < 0) {
+		close(fds[0]);
+		fail(w, xasprintf("cannot fork: %s", strerror(-pid)), "out of resources: reboot");
+	}
+	G.rootc_in.fd = fds[0];
+	G.rootc_in.events = POLLIN;
+	G.rootc_in.cb = root_readable;
+	ev_fd_add(&G.rootc_in);
+}
+
+/* nbd-connected: the root's device and, from root=nbd:, its type and
+ * options */
+static void nbd_connected(char **ev, want_t *root)
+{
+	const char *dev = ev_event_get(ev, "DEVNAME"), *type = ev_event_get(ev, "FSTYPE");
+	const char *opts = ev_event_get(ev, "MOUNTOPTS");
+
+	if (!root || root->state != W_WAIT || G.net != EV_NETROOT_NBD || !dev)
+		return;
+	ev_spec_parse(dev, &root->sp);
+	if (type && *type && !root->type)
+		root->type = xstrdup(type);
+	if (opts && *opts && !root->opts)
+		root->opts = xstrdup(opts);
+}
+
 /* A block device appeared or changed: is it one we wait for? */
 static void device(char **ev)
 {
@@ -801,7 +1475,7 @@ static void device(char **ev)
 	want_t *w;
 
 	for (w = G.wants; w; w = w->next) {
-		if (w->state != W_WAIT || !ev_spec_match(&w->sp, ev, ev_root))
+		if (w->state != W_WAIT || w->net || !ev_spec_match(&w->sp, ev, ev_root))
 			continue;
 		if (usage && strcmp(usage, "filesystem") != 0 && !w->type) {
 			char reason[512];
@@ -862,6 +1536,19 @@ static void event(char **ev)
 		waits(&G.arrays, ev, strcmp(ev[0], EV_MD_WANTED) == 0);
 	} else if (strcmp(ev[0], EV_LVM_WANTED) == 0 || strcmp(ev[0], EV_LVM_ACTIVATED) == 0) {
 		waits(&G.volumes, ev, strcmp(ev[0], EV_LVM_WANTED) == 0);
+	} else if (strcmp(ev[0], EV_NET_WANTED) == 0) {
+		waits(&G.nets, ev, 1);
+	} else if (strcmp(ev[0], EV_NET_UP) == 0) {
+		const char *ifc = ev_event_get(ev, "INTERFACE");
+		char *kv[] = { (char *)EV_NET_UP, xasprintf("NAME=%s", ifc ? ifc : ""), NULL };
+		waits(&G.nets, kv, 0);
+		free(kv[1]);
+		if (G.mountall)
+			net_up(ev, G.wants);
+	} else if (strcmp(ev[0], EV_NBD_WANTED) == 0 || strcmp(ev[0], EV_NBD_CONNECTED) == 0) {
+		waits(&G.nbds, ev, strcmp(ev[0], EV_NBD_WANTED) == 0);
+		if (G.mountall && strcmp(ev[0], EV_NBD_CONNECTED) == 0)
+			nbd_connected(ev, G.wants);
 	} else if (strcmp(ev[0], EV_TIMEOUT_PAUSE) == 0) {
 		G.manual = 1;
 		set_paused();
@@ -994,6 +1681,8 @@ int evmount_main(int argc UNUSED_PARAM, char **argv)
 
 	INIT_G();
 	G.in.fd = -1;
+	G.rootc_in.fd = -1;
+	srandom(monotonic_ns() ^ getpid());
 	o = getopt32(argv, "^" "T:t:o:" "\0" "?2", &secs, &type, &opts);
 	argv += optind;
 	ev_root_from_env();
@@ -1025,7 +1714,8 @@ int evmount_main(int argc UNUSED_PARAM, char **argv)
 	err = ev_signals(&set, NULL);
 	if (err)
 		bb_error_msg_and_die("signalfd: %s", strerror(-err));
-	if (ev_client_open("block-device-*\0" "passphrase-*\0" "timeout-*\0" "crypt-*\0" "md-*\0" "lvm-*\0", bus_event) < 0) {
+	if (ev_client_open("block-device-*\0" "passphrase-*\0" "timeout-*\0" "crypt-*\0" "md-*\0" "lvm-*\0"
+			"net-*\0" "nbd-*\0", bus_event) < 0) {
 		if (G.mountall && !ev_testing())
 			bb_simple_error_msg("no evinit bus: reading the kernel's uevents myself");
 	}
@@ -1033,7 +1723,7 @@ int evmount_main(int argc UNUSED_PARAM, char **argv)
 		read_wants();
 
 	for (w = G.wants; w; w = w->next) {
-		if (w->sp.kind == EV_SPEC_BAD) {
+		if (w->sp.kind == EV_SPEC_BAD && !w->net) {
 			char reason[512];
 			snprintf(reason, sizeof(reason), "%s%s: not a device name", w->from, w->spec);
 			fail(w, reason, "a device is named by UUID=, LABEL=, PARTUUID=, PARTLABEL=, /dev/... or MAJOR:MINOR");

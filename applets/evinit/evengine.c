@@ -225,7 +225,7 @@ static void unblock(inst_t *in)
 static void retain(char **ev)
 {
 	static const char kept[] ALIGN1 =
-		EV_BLOCK_ADDED "\0" EV_NET_ADDED "\0" EV_NET_UP "\0"
+		EV_BLOCK_ADDED "\0" EV_NET_ADDED "\0" EV_NET_UP "\0" EV_NBD_CONNECTED "\0"
 		EV_MOUNTED "\0" EV_VIRTUAL_FS "\0";
 	evq_t **pp, *r;
 	const char *dp;

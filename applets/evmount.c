@@ -961,7 +961,21 @@ static void net_setup(want_t *root)
 		G.overlay = 1;
 	else if (v && *v)
 		say("ignoring rd.overlay=%s: only rd.overlay=tmpfs is known", v);
-	if (G.net == EV_NETROOT_NFS) {
+	if (G.net == EV_NETROOT_NONE && root->type && strchr(root->spec, ':')
+	 && (strcmp(root->type, "nfs") == 0 || strcmp(root->type, "nfs4") == 0)) {
+		/* the image's fstab: SERVER:/PATH / nfs OPTIONS */
+		char *url = xasprintf("%s:%s", root->type, root->spec);
+		G.net = EV_NETROOT_NFS;
+		G.nfs_vers = strcmp(root->type, "nfs4") == 0 ? 4 : 0;
+		if (nfs_url(url) < 0)
+			fail(root, xasprintf("%s%s: not SERVER:/PATH", root->from, root->spec),
+					"an NFS line of fstab names SERVER:/PATH");
+		if (root->opts) {
+			free(G.nfs_opts);
+			G.nfs_opts = xstrdup(root->opts);
+		}
+		root->net = 1;
+	} else if (G.net == EV_NETROOT_NFS) {
 		G.nfs_vers = is_prefixed_with(r, "nfs4:") ? 4 : 0;
 		if (is_prefixed_with(r, "nfs:") || is_prefixed_with(r, "nfs4:")) {
 			if (nfs_url(r) < 0) {

@@ -1474,10 +1474,16 @@ static void nbd_connected(char **ev, want_t *root)
 	if (!root || root->state != W_WAIT || G.net != EV_NETROOT_NBD || !dev)
 		return;
 	ev_spec_parse(dev, &root->sp);
-	if (type && *type && !root->type)
+	/* root=nbd:'s own type and options win over the image fstab's /,
+	 * rootfstype= and rootflags= over both */
+	if (type && *type && !ev_cmdline.rootfstype) {
+		free(root->type);
 		root->type = xstrdup(type);
-	if (opts && *opts && !root->opts)
+	}
+	if (opts && *opts && !ev_cmdline.rootflags) {
+		free(root->opts);
 		root->opts = xstrdup(opts);
+	}
 }
 
 /* A block device appeared or changed: is it one we wait for? */

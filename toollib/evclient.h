@@ -30,6 +30,10 @@ void ev_client_say(int err, const char *fmt, ...) FAST_FUNC
 /* Emit NAME with KEY=VALUE parts (NULL-terminated); nothing without evinit. */
 void ev_client_emit(const char *name, ...) FAST_FUNC;
 void ev_client_emitv(const char *name, char **kv) FAST_FUNC;
+/* EVENT NAME=NAME WANTED=TEXT (the *-wanted events: what evmount's
+ * waiting line and rescue show for NAME), TEXT from FMT. */
+void ev_client_wanted(const char *event, const char *name, const char *fmt, ...) FAST_FUNC
+	__attribute__ ((format(printf, 3, 4)));
 
 POP_SAVED_FUNCTION_VISIBILITY
 

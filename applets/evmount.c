@@ -726,6 +726,8 @@ static void do_mount(want_t *w)
 
 	if (w->ro)
 		flags |= MS_RDONLY;
+	if (w == G.wants && layered())	/* /run/initramfs/root */
+		bb_make_directory(w->target, 0755, FILEUTILS_RECUR);
 	if (ev_testing()) {
 		say("would mount %s (%s, %s%s%s) on %s", w->dev, w->fstype,
 				flags & MS_RDONLY ? "ro" : "rw", data[0] ? "," : "", data, w->target);
@@ -1413,6 +1415,10 @@ static void FAST_FUNC root_done(ev_child_t *c UNUSED_PARAM, int status)
 	G.rootc_in.fd = -1;
 	G.rootc_len = 0;
 	if (code == 0 && w->dev && w->fstype) {
+		if (layered()) {	/* the overlay is the root now */
+			free(w->target);
+			w->target = xstrdup(path_of("/root"));
+		}
 		w->state = W_DONE;
 		advance();
 		return;

@@ -18,6 +18,10 @@
  *   send=TEXT      type TEXT and Enter
  *   pause=SECONDS  go on reading for SECONDS (decimals allowed)
  *   monitor=TEXT   a command line to the QEMU monitor
+ *   run=COMMAND    run sh -c COMMAND on the host (its output to stderr),
+ *                  reading the console meanwhile, until it ends; a
+ *                  status other than 0 fails the script (e.g. the test
+ *                  bed's server told to cut its clients' connections)
  *   eof            wait until the console ends (QEMU exited)
  *
  * -t is the deadline for the whole script, counted from the start
@@ -34,6 +38,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <sys/syscall.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +54,7 @@ static size_t len;		/* bytes in buf since the last match */
 static size_t dropped;		/* bytes the last pump() dropped from buf */
 static int con_in, con_out, mon_in = -1, logfd, qemu;
 static int qemu_gone;
+static int extra = -1;		/* a pidfd pump() also waits on (run=) */
 
 static double now(void)
 {
@@ -73,11 +80,13 @@ static int write_all(int fd, const char *p, size_t n)
 }
 
 /* Read what the console has, until `until` (or forever when 0).
- * Returns 1 when data came, 0 at the deadline, -1 at end of file. */
+ * Returns 1 when data came, 0 at the deadline, -1 at end of file, 2 when
+ * `extra` is readable (the run= command ended). */
 static int pump(double until)
 {
 	char in[4096], out[4096];
-	struct pollfd p[2] = { { .fd = con_out, .events = POLLIN }, { .fd = qemu, .events = POLLIN } };
+	struct pollfd p[3] = { { .fd = con_out, .events = POLLIN }, { .fd = qemu, .events = POLLIN },
+		{ .fd = extra, .events = POLLIN } };
 	int ms = -1, r;
 	ssize_t n, i, k;
 
@@ -91,9 +100,11 @@ static int pump(double until)
 			return 0;
 		ms = (int)(left * 1000) + 1;
 	}
-	r = poll(p, 2, ms);
+	r = poll(p, 3, ms);
 	if (r < 0)
 		return errno == EINTR ? 1 : -1;
+	if (p[2].revents)
+		return 2;
 	if (!(p[0].revents & POLLIN)) {
 		if (qemu_gone)
 			return -1;
@@ -230,6 +241,31 @@ int main(int argc, char **argv)
 				continue;
 			if (r < 0)
 				return fail(2, n, step, start, "the console ended");
+		} else if (strncmp(step, "run=", 4) == 0) {
+			int status = 0;
+			pid_t c = fork();
+
+			if (c == 0) {
+				dup2(STDERR_FILENO, STDOUT_FILENO);
+				execl("/bin/sh", "sh", "-c", arg, (char *)NULL);
+				_exit(127);
+			}
+			extra = c > 0 ? syscall(SYS_pidfd_open, c, 0) : -1;
+			if (extra < 0)
+				return fail(3, n, step, start, "cannot run it");
+			while ((r = pump(deadline)) == 1)
+				continue;
+			close(extra);
+			extra = -1;
+			if (r != 2) {
+				kill(c, SIGKILL);
+				waitpid(c, NULL, 0);
+				return fail(r == 0 ? 1 : 2, n, step, start,
+						r == 0 ? "deadline passed" : "the console ended");
+			}
+			waitpid(c, &status, 0);
+			if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+				return fail(3, n, step, start, "the command failed");
 		} else if (strcmp(step, "eof") == 0) {
 			while ((r = pump(deadline)) > 0)
 				continue;

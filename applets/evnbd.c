@@ -291,7 +291,7 @@ static int family(int watch)
 
 	if (G.family)
 		return 0;
-	if (G.nl <= 0)
+	if (G.nl < 0)
 		G.nl = nl_open();
 	if (G.nl < 0) {
 		warn("netlink: %s", strerror(errno));
@@ -330,13 +330,19 @@ static void FAST_FUNC index_attr(const struct nlattr *a, void *ctx)
 		*(int *)ctx = *(uint32_t *)ADATA(a);
 }
 
+/* What the device's backend says: SERVER:PORT/EXPORT */
+static void backend(char *buf, unsigned size)
+{
+	snprintf(buf, size, "%.256s:%s/%.256s", G.spec.server, G.spec.port, G.spec.export);
+}
+
 /* The socket FD to the kernel: a new device (CONNECT) or a new socket
  * under it (RECONFIGURE).  0 or -errno. */
 static int attach(int fd, int reconfigure)
 {
 	nlreq_t r;
 	struct nlattr *socks, *item;
-	char backend[600];
+	char id[600];
 	unsigned bs = G.spec.bs;
 	int got = -1, err;
 
@@ -345,7 +351,7 @@ static int attach(int fd, int reconfigure)
 		if (bs < 512 || bs > 4096 || (bs & (bs - 1)) || bs < G.info.bs_min)
 			bs = 512;
 	}
-	snprintf(backend, sizeof(backend), "%s:%s/%s", G.spec.server, G.spec.port, G.spec.export);
+	backend(id, sizeof(id));
 	req_init(&r, G.family, reconfigure ? NBD_CMD_RECONFIGURE : NBD_CMD_CONNECT);
 	put_u32(&r, NBD_ATTR_INDEX, G.index);
 	if (!reconfigure) {
@@ -356,7 +362,7 @@ static int attach(int fd, int reconfigure)
 		put_u64(&r, NBD_ATTR_TIMEOUT, G.io_timeout);
 		put_u64(&r, NBD_ATTR_DEAD_CONN_TIMEOUT, G.dead);
 	}
-	put_attr(&r, NBD_ATTR_BACKEND_IDENTIFIER, backend, strlen(backend) + 1);
+	put_attr(&r, NBD_ATTR_BACKEND_IDENTIFIER, id, strlen(id) + 1);
 	socks = put_attr(&r, NBD_ATTR_SOCKETS | NLA_F_NESTED, NULL, 0);
 	item = put_attr(&r, NBD_SOCK_ITEM | NLA_F_NESTED, NULL, 0);
 	put_u32(&r, NBD_SOCK_FD, fd);
@@ -405,6 +411,22 @@ static int connect_once(char *why, unsigned whylen)
 	setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof(intvl));
 	setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt));
 	return fd;
+}
+
+/* Is the device connected to our server and export (its backend)? */
+static int ours(void)
+{
+	char path[64], buf[sizeof(G.where)], want[sizeof(G.where)];
+	int n;
+
+	snprintf(path, sizeof(path), "/sys/block/nbd%d/backend", G.index);
+	n = open_read_close(path, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	*strchrnul(buf, '\n') = '\0';
+	backend(want, sizeof(want));
+	return strcmp(buf, want) == 0;
 }
 
 /* Milliseconds before try N (0, 1, ...): a random point in the upper
@@ -474,6 +496,11 @@ static void FAST_FUNC try_now(ev_timer_t *t UNUSED_PARAM)
 	} else if (fd >= 0) {
 		err = attach(fd, G.state == S_LOST);
 		close(fd);	/* the kernel holds its own reference */
+		if (err == -EBUSY && G.state == S_CONNECTING && ours()) {
+			/* a previous evnbd's (a respawn): ours to watch */
+			say("%s: already connected to %s: watched from now on", G.name, G.where);
+			err = 0;
+		}
 		if (err) {
 			snprintf(why, sizeof(why), "%s: the nbd driver refused %s: %s", G.where,
 					G.spec.dev, err == -EBUSY ? "the device is in use"

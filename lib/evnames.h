@@ -54,7 +54,8 @@
 #define EV_NET_WANTED		"net-wanted"		/* NAME (the interface) WANTED: not up, why */
 /* evnbd */
 #define EV_NBD_WANTED		"nbd-wanted"		/* NAME (/dev/nbdN) WANTED: not connected, why */
-#define EV_NBD_CONNECTED	"nbd-connected"		/* NAME DEVNAME SERVER PORT EXPORT SIZE */
+#define EV_NBD_CONNECTED	"nbd-connected"		/* NAME DEVNAME SERVER PORT EXPORT SIZE
+							 * FSTYPE MOUNTOPTS (from root=nbd:) */
 
 /* The job whose `mounted MOUNTPOINT=/root` starts the switch. */
 #define EV_JOB_MOUNTALL		"mountall"

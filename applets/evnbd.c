@@ -23,7 +23,7 @@
  * Licensed under GPLv2, see file LICENSE in the BusyBox source tree.
  */
 //config:config EVNBD
-//config:	bool "evnbd (NBD root client that reconnects, ~9 kb)"
+//config:	bool "evnbd (NBD root client that reconnects, ~20 kb)"
 //config:	default y
 //config:	depends on PLATFORM_LINUX
 //config:	select EVCORE

@@ -76,7 +76,8 @@ typedef struct nic {
 	struct nic *next;
 	char name[IFNAMSIZ];
 	unsigned char mac[6];
-	int has_mac, ifindex, state, addr_set;
+	int has_mac, ifindex, state, addr_set, lost;
+	lease_t *lease;			/* what it is up with */
 	unsigned rounds;
 	struct spec *spec;
 	ev_child_t child;
@@ -103,6 +104,7 @@ struct globals {
 	const char *wanted;		/* why the network is wanted; NULL: it is not */
 	int errors, up_only, sock;
 	int args;			/* evnet parse PARAM...: the line is those */
+	int quiet;			/* quiet: udhcpc's chatter not on the console */
 	char *self;			/* udhcpc's script: this applet */
 	unsigned tries, wait, backoff, backoff_max, carrier;	/* s, s, ms, ms, ms */
 	uint32_t rnd;
@@ -436,14 +438,12 @@ static void write_files(nic_t *n, const lease_t *l)
 	}
 }
 
-/* N is up with L: the files, the event, the line. */
-static void is_up(nic_t *n, const lease_t *l)
+/* net-device-up for N */
+static void announce(nic_t *n)
 {
 	char kv[10][300];
-	const char *m = l->dhcp ? "dhcp" : "static";
+	const lease_t *l = n->lease;
 
-	n->state = N_UP;
-	write_files(n, l);
 	snprintf(kv[0], sizeof(kv[0]), "INTERFACE=%s", n->name);
 	snprintf(kv[1], sizeof(kv[1]), "ADDRESS=%s", ip4(l->addr));
 	snprintf(kv[2], sizeof(kv[2]), "NETMASK=%s", ip4(l->mask));
@@ -453,13 +453,27 @@ static void is_up(nic_t *n, const lease_t *l)
 	snprintf(kv[6], sizeof(kv[6]), "DNS=%s", l->dnslist);
 	snprintf(kv[7], sizeof(kv[7]), "HOSTNAME=%s", l->hostname);
 	snprintf(kv[8], sizeof(kv[8]), "DOMAIN=%s", l->domain);
-	snprintf(kv[9], sizeof(kv[9]), "METHOD=%s", m);
+	snprintf(kv[9], sizeof(kv[9]), "METHOD=%s", l->dhcp ? "dhcp" : "static");
+	ev_client_emit(EV_NET_UP, kv[0], kv[1], kv[2], kv[3], kv[4], kv[5], kv[6], kv[7],
+			kv[8], kv[9], NULL);
+}
+
+/* N is up with L: the files, the line, the event. */
+static void is_up(nic_t *n, const lease_t *l)
+{
+	const char *m = l->dhcp ? "dhcp" : "static";
+
+	n->state = N_UP;
+	if (!n->lease)
+		n->lease = xmalloc(sizeof(*n->lease));
+	if (n->lease != l)
+		memcpy(n->lease, l, sizeof(*l));
+	write_files(n, l);
 	say("%s is up: %s/%s%s%s%s%s%s%s (%s)", n->name, ip4(l->addr), ip4(l->mask),
 			l->gw ? " gateway " : "", l->gw ? ip4(l->gw) : "",
 			l->server ? " server " : "", l->server ? ip4(l->server) : "",
 			l->rootpath[0] ? " root path " : "", l->rootpath, m);
-	ev_client_emit(EV_NET_UP, kv[0], kv[1], kv[2], kv[3], kv[4], kv[5], kv[6], kv[7],
-			kv[8], kv[9], NULL);
+	announce(n);
 	if (G.up_only) {
 		printf("%s %s/%s gateway %s server %s rootpath '%s' dns '%s' hostname '%s' domain '%s' %s\n",
 				n->name, ip4(l->addr), ip4(l->mask), ip4(l->gw), ip4(l->server), l->rootpath,
@@ -712,6 +726,8 @@ static void FAST_FUNC pipe_ready(ev_fd_t *w, short revents UNUSED_PARAM)
 static unsigned jitter(unsigned ms)
 {
 	/* xorshift over the MACs and the clock: each client its own pauses */
+	if (!G.rnd)
+		G.rnd = 0x2545f491;
 	G.rnd ^= G.rnd << 13;
 	G.rnd ^= G.rnd >> 17;
 	G.rnd ^= G.rnd << 5;
@@ -767,6 +783,12 @@ static int udhcpc_setup(void *arg)
 	char num[16];
 
 	fcntl(d->fd, F_SETFD, 0);
+	if (G.quiet) {	/* its errors stay on stderr */
+		int null = open("/dev/null", O_WRONLY);
+
+		if (null >= 0)
+			dup2(null, 1);
+	}
 	sprintf(num, "%d", d->fd);
 	setenv("EVNET_FD", num, 1);
 	execvp(d->argv[0], d->argv);
@@ -883,6 +905,12 @@ static void FAST_FUNC carrier_late(ev_timer_t *t)
 
 static void link_came(nic_t *n)
 {
+	if (n->state == N_UP && n->lost) {
+		n->lost = 0;
+		say("%s: link back", n->name);
+		announce(n);
+		return;
+	}
 	if (n->state != N_LINK)
 		return;
 	ev_timer_stop(&n->timer);
@@ -890,7 +918,16 @@ static void link_came(nic_t *n)
 	start(n);
 }
 
-/* rtnetlink's link messages: a carrier that came */
+/* An interface that was up lost its carrier (a cable pulled, a switch
+ * port down): said, and told until it is back (announced again then). */
+static void link_lost(nic_t *n)
+{
+	n->lost = 1;
+	warn("%s: link lost (no carrier)", n->name);
+	tell(n->name, "link lost (no carrier) after it was up with %s", ip4(n->lease->addr));
+}
+
+/* rtnetlink's link messages: a carrier that came, or went */
 static void FAST_FUNC rtnl_ready(ev_fd_t *w, short revents UNUSED_PARAM)
 {
 	char buf[8192];
@@ -919,9 +956,14 @@ static void FAST_FUNC rtnl_ready(ev_fd_t *w, short revents UNUSED_PARAM)
 
 			if (h->nlmsg_type != RTM_NEWLINK || h->nlmsg_len < NLMSG_LENGTH(sizeof(*ifi)))
 				continue;
-			for (n = G.nics; n; n = n->next)
-				if (n->ifindex == ifi->ifi_index && (ifi->ifi_flags & IFF_RUNNING))
+			for (n = G.nics; n; n = n->next) {
+				if (n->ifindex != ifi->ifi_index)
+					continue;
+				if (ifi->ifi_flags & IFF_RUNNING)
 					link_came(n);
+				else if (n->state == N_UP && !n->lost)
+					link_lost(n);
+			}
 		}
 	}
 }
@@ -1120,6 +1162,7 @@ static int daemon_main(const char *argv0)
 	if (!G.wanted)
 		return EXIT_SUCCESS;	/* no network wanted: quietly */
 	ev_client_quiet(ev_cmdline.quiet);
+	G.quiet = ev_cmdline.quiet;
 	prepare(argv0);
 	if (ev_client_open(EV_NET_ADDED "\0" EV_DEVICES_SETTLED "\0", bus_event) < 0)
 		bb_simple_error_msg_and_die("no evinit bus (alone: evnet up IFACE)");

@@ -3,8 +3,9 @@
 # servers (nfs-kernel-server's in-kernel nfsd for NFSv3 and v4, rpcbind,
 # dnsmasq for DHCP, nbd-server, busybox httpd) on Debian's kernel, for the
 # network-root rows (testsuite/vm/run.sh) and the bench (bench/bench.sh).
-# Sourced after scripts/vm/vmlib.sh and testsuite/vm/disks.sh (the caller
-# sets top, build, bb), or run as
+# Sourced after scripts/vm/vmlib.sh (the caller sets top, build, bb; it
+# sources testsuite/vm/disks.sh unless the caller did; set -eu is fine), or
+# run as
 #   testsuite/vm/netbed.sh BUILD make    the server image, cached
 #   testsuite/vm/netbed.sh BUILD check   the image, then the server with
 #                                        throwaway clients: PASS/FAIL lines
@@ -40,10 +41,13 @@
 #
 # A client connects with
 #   -netdev socket,id=n0,connect=127.0.0.1:PORT -device virtio-net-pci,netdev=n0,mac=MAC
-# Two clients on one PORT at once do not work (a socket netdev's listen side
-# takes one connection); one after the other do: when a client's QEMU
-# exits the server's NIC loses its link and its listen socket accepts the
-# next one (netbed.sh check boots a client on a port another one used).
+# One client a PORT at a time.  Seen with QEMU 7.2: a socket netdev's listen
+# side serves one connection; a second client's connect succeeds but its NIC
+# hears nothing (no lease) until the first client's QEMU exits, then it is
+# taken (netbed.sh check boots a client on a port another one used).  A
+# client whose connect= port has no listener starts anyway (no error, its
+# link up) and hears nothing: a "server that does not answer".  The
+# server's NICs have their link up with no client connected.
 #
 # The server: 192.168.50.1/24 on br0 (every NIC), data in a tmpfs /srv.
 #   NFS      $NETBED_NFSROOT   the real root's tree, marker "nfs"
@@ -123,6 +127,10 @@ NETBED_MODULES="virtio_pci virtio_net bridge nfsd"
 netbed_say() { echo "netbed: $*" >&2; }
 # kversion, kimage, kmods: vmlib's vm_kernel sets them
 # shellcheck disable=SC2154
+
+# disks.sh's disk_root_tree and disk_mkfs make the served trees and images
+case ${0##*/} in netbed.sh) top=$(cd "$(dirname "$0")/../.." && pwd) ;; esac
+command -v disk_root_tree > /dev/null 2>&1 || . "$top/testsuite/vm/disks.sh"
 
 # ---- the image ----------------------------------------------------------------
 
@@ -541,8 +549,9 @@ netbed_start()	# DIR PORT...
 	) > /dev/null 2>&1 < /dev/null &
 	echo $! > "$nb_d/watch.pid"
 	netbed_say "booting the server VM (TCG; NICs on 127.0.0.1:$(echo "$@" | tr ' ' ,); up to NETBED_BOOT_TIMEOUT=$NETBED_BOOT_TIMEOUT s)..."
-	nb_why=$(netbed_read "$nb_d" "$NETBED_BOOT_TIMEOUT")
-	nb_rc=$?
+	# (set -e callers: the bench)
+	nb_rc=0
+	nb_why=$(netbed_read "$nb_d" "$NETBED_BOOT_TIMEOUT") || nb_rc=$?
 	{ read -r netbed_pid < "$nb_d/qemu.pid"; } 2> /dev/null || netbed_pid=''
 	case $nb_rc in
 	0)	netbed_say "server up in $(($(date +%s) - nb_t0)) s ($(sed -n 's/^netbed: services up in \([^ ]*\) s (kernel uptime \([^ ]*\) s)$/its init took \1 s, kernel uptime \2 s/p' "$nb_d/netbed.log"))"
@@ -563,8 +572,8 @@ netbed_cmd()	# DIR CMD [ARGS...]
 	nb_seq=$((nb_seq + 1))
 	echo "$nb_seq" > "$nb_d/ctl.seq"
 	printf '%s %s\n' "$nb_seq" "$*" 1<> "$nb_d/ctl.in"
-	netbed_read "$nb_d" "$NETBED_CMD_TIMEOUT" "$nb_seq"
-	nb_rc=$?
+	nb_rc=0
+	netbed_read "$nb_d" "$NETBED_CMD_TIMEOUT" "$nb_seq" || nb_rc=$?
 	[ "$nb_rc" != 124 ] || netbed_say "netbed_cmd $*: no answer within NETBED_CMD_TIMEOUT=$NETBED_CMD_TIMEOUT s"
 	return "$nb_rc"
 }
@@ -576,8 +585,8 @@ netbed_stop()	# DIR
 		{ read -r nb_p < "$1/$nb_f.pid"; } 2> /dev/null || continue
 		rm -f "$1/$nb_f.pid"
 		# the watcher ends with QEMU; the drain and QEMU are killed
-		[ "$nb_f" = watch ] || kill "$nb_p" 2> /dev/null
-		wait "$nb_p" 2> /dev/null
+		[ "$nb_f" = watch ] || kill "$nb_p" 2> /dev/null || true
+		wait "$nb_p" 2> /dev/null || true
 	done
 	netbed_pid=''
 	return 0
@@ -590,12 +599,10 @@ netbed.sh)
 	[ $# -eq 2 ] || { echo "usage: $0 BUILD make|check" >&2; exit 2; }
 	[ -d "$1" ] || { echo "netbed.sh: no build directory $1" >&2; exit 2; }
 	build=$(cd "$1" && pwd)
-	top=$(cd "$(dirname "$0")/../.." && pwd)
 	bb=${bb:-$build/busybox}
 	[ -x "$bb" ] || { echo "netbed.sh: no $bb (make first)" >&2; exit 2; }
 	export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1700000000}
 	. "$top/scripts/vm/vmlib.sh"
-	. "$top/testsuite/vm/disks.sh"
 	case $2 in
 	make) netbed_image "$build" && echo "$netbed_initrd" ;;
 	check) . "$top/testsuite/vm/netbed/check.sh" && netbed_check ;;

@@ -888,8 +888,8 @@ static void start(nic_t *n)
 		return;
 	}
 	n->addr_set = 1;
-	first_wins(n);
 	is_up(n, &l);
+	first_wins(n);
 }
 
 static void FAST_FUNC carrier_late(ev_timer_t *t)

@@ -36,6 +36,8 @@ nc_client_image()	# DIR
 	done
 	cc -O2 -Wall -static -o "$nc_s/bin/probe" "$top/testsuite/vm/netbed/probe.c" 2> "$1/probe.log" ||
 		{ cat "$1/probe.log" >&2; return 1; }
+	# evbox's busybox, for its mount -t nfs alone
+	mkdir -p "$nc_s/evbox" && cp "$bb" "$nc_s/evbox/busybox"
 	cp "$top/testsuite/vm/netbed/client-init" "$nc_s/init"
 	chmod 755 "$nc_s/init"
 	netbed_env > "$nc_s/etc/netbed/env"
@@ -142,6 +144,18 @@ netbed_check()
 	nc_n=$(echo "$nc_out" | grep -c "$NETBED_MAC_NFS\|$NETBED_MAC_NFSPATH\|$NETBED_MAC_LTSP")
 	if [ "$nc_rc" = 0 ] && [ "$nc_n" = 3 ]; then nc_result PASS "netbed_cmd leases: A, B and C have leases"
 	else nc_result FAIL "netbed_cmd leases: status $nc_rc, $nc_n of 3: $nc_out"; fi
+	# NFS stopped and started again (the kernel's nfsd threads)
+	nc_out=$(netbed_cmd "$nc_srv" nfs-stop && netbed_cmd "$nc_srv" sh cat /proc/fs/nfsd/threads)
+	nc_rc=$?
+	if [ "$nc_rc" = 0 ] && [ "$nc_out" = 0 ]; then nc_result PASS "netbed_cmd nfs-stop: no nfsd thread left"
+	else nc_result FAIL "netbed_cmd nfs-stop: status $nc_rc: $nc_out"; fi
+	nc_out=$(netbed_cmd "$nc_srv" nfs-start && netbed_cmd "$nc_srv" sh 'cat /proc/fs/nfsd/threads /proc/fs/nfsd/v4_end_grace')
+	nc_rc=$?
+	if [ "$nc_rc" = 0 ] && [ "$(echo $nc_out)" = "$NETBED_NFSD_THREADS Y" ]; then
+		nc_result PASS "netbed_cmd nfs-start: $NETBED_NFSD_THREADS nfsd threads, grace ended"
+	else
+		nc_result FAIL "netbed_cmd nfs-start: status $nc_rc: $nc_out"
+	fi
 	netbed_stop "$nc_srv"
 	for nc_c in A B C; do
 		eval "nc_p=\$nc_pid_$nc_c"

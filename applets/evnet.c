@@ -19,7 +19,7 @@
  * Licensed under GPLv2, see file LICENSE in the BusyBox source tree.
  */
 //config:config EVNET
-//config:	bool "evnet (ip=, BOOTIF=, DHCP by udhcpc; ~12 kb)"
+//config:	bool "evnet (ip=, BOOTIF=, DHCP by udhcpc; ~20 kb)"
 //config:	default y
 //config:	depends on PLATFORM_LINUX
 //config:	select EVCORE
@@ -1075,11 +1075,11 @@ static void nic_added(const char *name)
 		return;
 	}
 	n->state = N_LINK;
-	say("%s: link down (no carrier): waiting up to %u s (rd.net.carrier_wait=)", name, G.carrier / 1000);
+	say("%s: no carrier yet: waiting up to %u s (rd.net.carrier_wait=)", name, G.carrier / 1000);
 	if (n->addr_set)
-		tell(name, "static address %s set, link down (no carrier)", ip4(s->cfg.addr));
+		tell(name, "static address %s set, link down (no carrier yet)", ip4(s->cfg.addr));
 	else
-		tell(name, "link down (no carrier)");
+		tell(name, "link down (no carrier yet)");
 	n->timer.cb = carrier_late;
 	ev_timer_in(&n->timer, G.carrier);
 }

@@ -834,6 +834,10 @@ static void spawn_dhcp(nic_t *n)
 	argv[k] = NULL;
 	if (pipe2(fds, O_CLOEXEC) < 0) {
 		warn("%s: no pipe for udhcpc: %s", n->name, strerror(errno));
+		tell(n->name, "DHCP not asked: no pipe for udhcpc (%s)", strerror(errno));
+		n->state = N_OUT;
+		if (G.up_only)
+			ev_stop(EXIT_FAILURE);
 		return;
 	}
 	ndelay_on(fds[0]);

@@ -155,6 +155,7 @@ struct globals {
 	char *live;		/* root=live:URL's URL */
 	char *addr, *iface;	/* the first net-device-up's */
 	char *net_why;		/* the child's last failure */
+	char *net_doing;	/* what the child does now (a mount, a fetch) */
 	want_t *rootw;		/* the want the child works for */
 	ev_child_t rootc;
 	ev_fd_t rootc_in;
@@ -419,10 +420,13 @@ static void FAST_FUNC expired(ev_timer_t *t UNUSED_PARAM)
 			w->state = W_SKIP;
 			continue;
 		}
-		if (w->net)
+		if (w->net && G.net_doing)	/* the child was still at it */
+			n = snprintf(reason, sizeof(reason), "the root %s%s was not mounted within %u s (%s): %s: no answer from the server yet",
+					w->from, w->spec, G.secs, G.secs_why, G.net_doing);
+		else if (w->net)
 			n = snprintf(reason, sizeof(reason), "the root %s%s (%s) was not mounted within %u s (%s)%s%s",
 					w->from, w->spec, G.net == EV_NETROOT_NFS ? nfs_name() : G.live, G.secs, G.secs_why,
-					G.net_why ? ": " : "", G.net_why ? G.net_why : "");
+					G.net_why ? ": " : G.addr ? "" : ": the network never came up", G.net_why ? G.net_why : "");
 		else
 			n = snprintf(reason, sizeof(reason), "%s %s%s did not appear within %u s (%s)",
 				strcmp(w->dir, "/") == 0 ? "the root device" : w->dir,
@@ -444,7 +448,12 @@ static void FAST_FUNC expired(ev_timer_t *t UNUSED_PARAM)
 			n += snprintf(reason + n, sizeof(reason) - n, "%s %s",
 					l == G.nets ? "; network not up:" : ",", l->data);
 		tell_waiting(1);
-		snprintf(hint, sizeof(hint), "%s names the device; %s",
+		if (w->net)
+			snprintf(hint, sizeof(hint), "the network is up in this shell (ip addr, ping, wget): %s; rootdelay=SECONDS waits longer",
+					G.net == EV_NETROOT_NFS ? "nfsroot= or root=nfs: names the server and the path, ip= the address"
+					: "root=live:URL names the image, ip= the address");
+		else
+			snprintf(hint, sizeof(hint), "%s names the device; %s",
 				G.mountall ? "root= (or the image's /etc/fstab)" : "SPEC",
 				G.mountall ? "rootdelay=SECONDS (or rootwait) waits longer" : "-T SECONDS waits longer");
 		fail(w, reason, hint);
@@ -1113,6 +1122,7 @@ static int nfs_mount(want_t *w, const char *dir)
 		flags |= MS_RDONLY;
 	ev_mod_load_soft(moddir(), "nfs");
 	ev_mod_load_soft(moddir(), vers >= 4 ? "nfsv4" : "nfsv3");
+	rep("doing", "mounting %s (NFSv%d, %s)", nfs_name(), vers, data);
 	if (mnt(nfs_name(), dir, "nfs", flags, data) == 0) {
 		rep("say", "mounted %s (NFSv%d, %s) on %s", nfs_name(), vers, flags & MS_RDONLY ? "ro" : "rw",
 				dir + strlen(ev_root));
@@ -1194,6 +1204,7 @@ static int live_fetch(char *file, unsigned size)
 	argv[6] = (char *)G.live;
 	argv[7] = NULL;
 	rep("say", "fetching %s into RAM (%s)", G.live, RUN_LIVE);
+	rep("doing", "fetching %s", G.live);
 	if (ev_testing()) {
 		rep("say", "would run wget -q -T %s -O %s %s", secs, file + strlen(ev_root), G.live);
 		return 0;
@@ -1360,6 +1371,9 @@ static void root_line(char *line)
 	text = text ? text + 1 : (char *)"";
 	if (is_prefixed_with(line, "say ")) {
 		say("%s", text);
+	} else if (is_prefixed_with(line, "doing ")) {
+		free(G.net_doing);
+		G.net_doing = xstrdup(text);
 	} else if (is_prefixed_with(line, "done ")) {
 		char *type = strrchr(text, ' ');
 		if (type)
@@ -1410,6 +1424,8 @@ static void FAST_FUNC root_done(ev_child_t *c UNUSED_PARAM, int status)
 	int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 
 	root_read();	/* what is left in the pipe */
+	free(G.net_doing);
+	G.net_doing = NULL;
 	ev_fd_del(&G.rootc_in);
 	close(G.rootc_in.fd);
 	G.rootc_in.fd = -1;

@@ -34,7 +34,7 @@ vm_hash()
 # ROOT (a host-only image: its etc/fstab names the root), made by the
 # image builder (scripts/mkinitramfs, or $MKINITRAMFS) with the scenario
 # modules and the job files in JOBDIRs (besides the tree's init/*.conf).
-# vm_extra_modules: more modules (-m).
+# vm_extra_modules: more modules (-m); vm_mk_flags: more options (-N).
 make_image()
 {
 	# not $hostroot: run.sh's own (the default target) is that name
@@ -47,7 +47,7 @@ make_image()
 	[ ! -f "${KCONFIG_CONFIG:-$top/.config}" ] || cfg="-c ${KCONFIG_CONFIG:-$top/.config}"
 	# from the top: it takes init/ from there
 	# shellcheck disable=SC2086
-	(cd "$top" && "$mkinitramfs" $cfg -b "$bb" -o "$out" -k "$kversion" \
+	(cd "$top" && "$mkinitramfs" $cfg ${vm_mk_flags:-} -b "$bb" -o "$out" -k "$kversion" \
 		-M "$build/kernel" -H "$_target" -m "$mods" -z gzip "$@")
 }
 

@@ -28,6 +28,7 @@ export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1700000000}
 
 . "$top/scripts/vm/vmlib.sh"
 . "$here/disks.sh"
+. "$here/netbed.sh"
 . "$here/scenarios"
 
 # one_disk NAME: disk NAME (disks.sh), one row at a time: two rows that
@@ -78,6 +79,44 @@ overlay()
 	vm_overlay "$2" "$att" || cannot="cannot make an overlay for $1 (qemu-img: make setup)"
 	printf '%s %s %s\n' "$1" "$2" "$att" >> "$dir/overlays"
 }
+# net NIC...: the client's NICs, virtio, in order (eth0, eth1, ...): bed
+# (a port of the row's test-bed server, testsuite/vm/netbed.sh, booted
+# for the row), silent (a link with nobody at the other end), each with
+# :MAC for its address (default 52:54:00:12:34:5N); netroot: the image is
+# made with mkinitramfs -N; bedcmd CMD: a console step, CMD run on the
+# server (netbed_cmd: nbd-cut, nfs-stop ...)
+net()     { [ "$phase" != boot ] || nics="$nics $*"; }
+netroot() { [ "$phase" != boot ] || mk_flags="$mk_flags -N"; }
+bedcmd()  { [ "$phase" != boot ] || step "run=top=$top build=$build; . \"\$top/scripts/vm/vmlib.sh\"; . \"\$top/testsuite/vm/netbed.sh\"; netbed_cmd \"$dir\" $*"; }
+# nics_start: the row's NICs as QEMU options in vm_flags, the server
+# booted first when one of them is on it (its ports: netbed_ports)
+nics_start()
+{
+	[ -n "$nics" ] || return 0
+	set -- $nics
+	ports=$(netbed_ports $#) || { cannot="no free ports for the row's NICs"; return 0; }
+	i=0 bedports=''
+	for nic in "$@"; do
+		port=$(echo $ports | cut -d' ' -f$((i + 1)))
+		mac=${nic#*:}
+		[ "$mac" != "$nic" ] || mac=52:54:00:12:34:5$i
+		case ${nic%%:*} in
+		bed) bedports="$bedports $port"
+			vm_flags="$vm_flags -netdev socket,id=n$i,connect=127.0.0.1:$port" ;;
+		silent) vm_flags="$vm_flags -netdev socket,id=n$i,listen=127.0.0.1:$port" ;;
+		*) cannot="net: unknown NIC kind ${nic%%:*}"; return 0 ;;
+		esac
+		vm_flags="$vm_flags -device virtio-net-pci,netdev=n$i,mac=$mac"
+		i=$((i + 1))
+	done
+	[ -n "$bedports" ] || return 0
+	netbed_image "$build" > "$dir/netbed-image.log" 2>&1 ||
+		{ cannot="no test-bed server image (see $dir/netbed-image.log)"; return 0; }
+	bed_up=1
+	netbed_start "$dir" $bedports 2> "$dir/netbed-start.log" ||
+		cannot="the test-bed server did not start: $(tail -n 2 "$dir/netbed-start.log" | tr '\n' ' ')"
+}
+
 # writes WHY: the row's disks may change (a member re-added, rebuilt ...);
 # every other row checks that each disk is bit-identical after the boot
 writes()  { [ "$phase" != check ] || disks_written=$1; }
@@ -252,6 +291,7 @@ run_one()	# NAME
 	dir=$work/run/$name
 	log=$dir/console.log
 	title='' boot_disks='' extra_jobs='' append='' secs=60 end='' plugged=0 vm_flags='' extra_modules=''
+	nics='' mk_flags='' bed_up=''
 	cannot='' reasons='' checks_ok=0 errors_ok='' times='' disks_written=''
 	rm -rf "$dir"
 	mkdir -p "$dir"
@@ -277,12 +317,12 @@ run_one()	# NAME
 			"$top"/init/*.conf 2>/dev/null) \
 		$(for d in $jobdirs; do ls "$d"/*.conf; done)
 		(cd "$target" && find . -type f | LC_ALL=C sort | while read -r f; do echo "$f"; cat "$f"; done)
-		echo "modules $extra_modules"; } | sha256sum | cut -c1-16)
+		echo "modules $extra_modules flags $mk_flags"; } | sha256sum | cut -c1-16)
 	image=$work/images/$key.img
 	if [ -z "$cannot" ] && [ ! -s "$image" ]; then
 		mkdir -p "$work/images"
 		# shellcheck disable=SC2086
-		vm_extra_modules=$extra_modules make_image "$image.$name.tmp" "$target" $jobdirs > "$dir/image.log" 2>&1 &&
+		vm_extra_modules=$extra_modules vm_mk_flags=$mk_flags make_image "$image.$name.tmp" "$target" $jobdirs > "$dir/image.log" 2>&1 &&
 			mv "$image.$name.tmp" "$image" || cannot="cannot make the image (see $dir/image.log)"
 	fi
 	[ -n "$cannot" ] || ln -sf "$image" "$dir/initrd.img"
@@ -293,7 +333,9 @@ run_one()	# NAME
 		overlay "$d" "$p"
 		set -- "$@" "$att"
 	done
+	[ -n "$cannot" ] || nics_start
 	if [ -n "$cannot" ]; then
+		[ -z "$bed_up" ] || netbed_stop "$dir"
 		result FAIL "$name" "cannot run: $cannot"
 		return
 	fi
@@ -311,6 +353,7 @@ run_one()	# NAME
 	set +f
 	unset IFS
 	vm_stop
+	[ -z "$bed_up" ] || netbed_stop "$dir"
 	# QEMU's own complaints (a disk it cannot open ...) end up here
 	grep -v '^$' "$dir/qemu.log" >> "$dir/vmconsole.err"
 

@@ -1585,6 +1585,8 @@ static void event(char **ev)
 		char *kv[] = { (char *)EV_NET_UP, xasprintf("NAME=%s", ifc ? ifc : ""), NULL };
 		waits(&G.nets, kv, 0);
 		free(kv[1]);
+		kv[1] = (char *)"NAME=network";	/* "no network interface": one came */
+		waits(&G.nets, kv, 0);
 		if (G.mountall)
 			net_up(ev, G.wants);
 	} else if (strcmp(ev[0], EV_NBD_WANTED) == 0 || strcmp(ev[0], EV_NBD_CONNECTED) == 0) {

@@ -544,8 +544,9 @@ netbed_start()	# DIR PORT...
 			-append "console=ttyS0 printk.time=1 panic=-1 loglevel=4 rdinit=/init" \
 			$nb_nics ${NETBED_QEMU_FLAGS:-} > "$nb_d/qemu.log" 2>&1 < /dev/null &
 		echo $! > "$nb_d/qemu.pid"
-		wait $!
-		printf 'netbed-qemu-exited %s\n' $? 1<> "$nb_d/ctl.out"
+		nb_q=0
+		wait $! || nb_q=$?
+		printf 'netbed-qemu-exited %s\n' "$nb_q" 1<> "$nb_d/ctl.out"
 	) > /dev/null 2>&1 < /dev/null &
 	echo $! > "$nb_d/watch.pid"
 	netbed_say "booting the server VM (TCG; NICs on 127.0.0.1:$(echo "$@" | tr ' ' ,); up to NETBED_BOOT_TIMEOUT=$NETBED_BOOT_TIMEOUT s)..."

@@ -27,7 +27,8 @@
 #                          service answers (0) or it failed, died or did not
 #                          say within NETBED_BOOT_TIMEOUT s (1, said why);
 #                          sets netbed_pid (QEMU's); the console goes to
-#                          DIR/netbed.log
+#                          DIR/netbed.log, the rest to DIR/netbed-* (DIR
+#                          may be a row's own: no name of vm_start's)
 #   netbed_cmd DIR CMD [ARGS]  run CMD on the server (its control port,
 #                          /dev/ttyS1); prints its output, returns its status
 #                          (124: no answer within NETBED_CMD_TIMEOUT s).
@@ -490,7 +491,7 @@ netbed_ports()	# N
 netbed_read()
 {
 	timeout "$2" sh -c '
-		exec 0<> "$1/ctl.out"
+		exec 0<> "$1/netbed-ctl.out"
 		cr=$(printf "\r")
 		while IFS= read -r l; do
 			l=${l%"$cr"}
@@ -519,8 +520,8 @@ netbed_start()	# DIR PORT...
 	[ $# -ge 1 ] || { netbed_say "netbed_start: no port"; return 2; }
 	[ -n "${netbed_initrd:-}" ] && [ -s "$netbed_initrd" ] || netbed_image "$build" || return 1
 	mkdir -p "$nb_d"
-	rm -f "$nb_d"/console.in "$nb_d"/console.out "$nb_d"/ctl.in "$nb_d"/ctl.out "$nb_d"/qemu.pid "$nb_d"/ctl.seq
-	mkfifo "$nb_d/console.in" "$nb_d/console.out" "$nb_d/ctl.in" "$nb_d/ctl.out"
+	rm -f "$nb_d"/netbed-console.in "$nb_d"/netbed-console.out "$nb_d"/netbed-ctl.in "$nb_d"/netbed-ctl.out "$nb_d"/netbed-qemu.pid "$nb_d"/netbed-ctl.seq
+	mkfifo "$nb_d/netbed-console.in" "$nb_d/netbed-console.out" "$nb_d/netbed-ctl.in" "$nb_d/netbed-ctl.out"
 	nb_nics='' nb_i=0
 	for nb_p in "$@"; do
 		nb_i=$((nb_i + 1))
@@ -529,36 +530,36 @@ netbed_start()	# DIR PORT...
 	done
 	# the console, \r removed, into netbed.log; it also holds the control
 	# port's output open (fd 9) between two netbed_cmd
-	timeout "$NETBED_LIFETIME" stdbuf -oL tr -d '\r' 0<> "$nb_d/console.out" 9<> "$nb_d/ctl.out" \
+	timeout "$NETBED_LIFETIME" stdbuf -oL tr -d '\r' 0<> "$nb_d/netbed-console.out" 9<> "$nb_d/netbed-ctl.out" \
 		> "$nb_d/netbed.log" 2> /dev/null &
-	echo $! > "$nb_d/drain.pid"
+	echo $! > "$nb_d/netbed-drain.pid"
 	# QEMU under a watcher that says on the control port when it ended
 	nb_t0=$(date +%s)
 	(
 		# shellcheck disable=SC2086
 		timeout "$NETBED_LIFETIME" qemu-system-x86_64 -accel tcg -cpu max -m "$NETBED_MEM" -smp 1 \
 			-nodefaults -display none -no-reboot -monitor none \
-			-chardev pipe,id=con,path="$nb_d/console" -serial chardev:con \
-			-chardev pipe,id=ctl,path="$nb_d/ctl" -serial chardev:ctl \
+			-chardev pipe,id=con,path="$nb_d/netbed-console" -serial chardev:con \
+			-chardev pipe,id=ctl,path="$nb_d/netbed-ctl" -serial chardev:ctl \
 			-kernel "$kimage" -initrd "$netbed_initrd" \
 			-append "console=ttyS0 printk.time=1 panic=-1 loglevel=4 rdinit=/init" \
-			$nb_nics ${NETBED_QEMU_FLAGS:-} > "$nb_d/qemu.log" 2>&1 < /dev/null &
-		echo $! > "$nb_d/qemu.pid"
+			$nb_nics ${NETBED_QEMU_FLAGS:-} > "$nb_d/netbed-qemu.log" 2>&1 < /dev/null &
+		echo $! > "$nb_d/netbed-qemu.pid"
 		nb_q=0
 		wait $! || nb_q=$?
-		printf 'netbed-qemu-exited %s\n' "$nb_q" 1<> "$nb_d/ctl.out"
+		printf 'netbed-qemu-exited %s\n' "$nb_q" 1<> "$nb_d/netbed-ctl.out"
 	) > /dev/null 2>&1 < /dev/null &
-	echo $! > "$nb_d/watch.pid"
+	echo $! > "$nb_d/netbed-watch.pid"
 	netbed_say "booting the server VM (TCG; NICs on 127.0.0.1:$(echo "$@" | tr ' ' ,); up to NETBED_BOOT_TIMEOUT=$NETBED_BOOT_TIMEOUT s)..."
 	# (set -e callers: the bench)
 	nb_rc=0
 	nb_why=$(netbed_read "$nb_d" "$NETBED_BOOT_TIMEOUT") || nb_rc=$?
-	{ read -r netbed_pid < "$nb_d/qemu.pid"; } 2> /dev/null || netbed_pid=''
+	{ read -r netbed_pid < "$nb_d/netbed-qemu.pid"; } 2> /dev/null || netbed_pid=''
 	case $nb_rc in
 	0)	netbed_say "server up in $(($(date +%s) - nb_t0)) s ($(sed -n 's/^netbed: services up in \([^ ]*\) s (kernel uptime \([^ ]*\) s)$/its init took \1 s, kernel uptime \2 s/p' "$nb_d/netbed.log"))"
 		return 0 ;;
 	124) netbed_say "the server VM did not say it was ready within NETBED_BOOT_TIMEOUT=$NETBED_BOOT_TIMEOUT s; console: $nb_d/netbed.log" ;;
-	3)	netbed_say "the server VM's $nb_why: $(tail -n 3 "$nb_d/qemu.log" | tr '\n' ' ')" ;;
+	3)	netbed_say "the server VM's $nb_why: $(tail -n 3 "$nb_d/netbed-qemu.log" | tr '\n' ' ')" ;;
 	*)	netbed_say "the server VM failed: $nb_why; console: $nb_d/netbed.log" ;;
 	esac
 	tail -n 15 "$nb_d/netbed.log" | sed 's/^/  | /' >&2
@@ -569,10 +570,10 @@ netbed_cmd()	# DIR CMD [ARGS...]
 {
 	nb_d=$1
 	shift
-	{ read -r nb_seq < "$nb_d/ctl.seq"; } 2> /dev/null || nb_seq=0
+	{ read -r nb_seq < "$nb_d/netbed-ctl.seq"; } 2> /dev/null || nb_seq=0
 	nb_seq=$((nb_seq + 1))
-	echo "$nb_seq" > "$nb_d/ctl.seq"
-	printf '%s %s\n' "$nb_seq" "$*" 1<> "$nb_d/ctl.in"
+	echo "$nb_seq" > "$nb_d/netbed-ctl.seq"
+	printf '%s %s\n' "$nb_seq" "$*" 1<> "$nb_d/netbed-ctl.in"
 	nb_rc=0
 	netbed_read "$nb_d" "$NETBED_CMD_TIMEOUT" "$nb_seq" || nb_rc=$?
 	[ "$nb_rc" != 124 ] || netbed_say "netbed_cmd $*: no answer within NETBED_CMD_TIMEOUT=$NETBED_CMD_TIMEOUT s"
@@ -583,8 +584,8 @@ netbed_stop()	# DIR
 {
 	for nb_f in qemu watch drain; do
 		nb_p=''
-		{ read -r nb_p < "$1/$nb_f.pid"; } 2> /dev/null || continue
-		rm -f "$1/$nb_f.pid"
+		{ read -r nb_p < "$1/netbed-$nb_f.pid"; } 2> /dev/null || continue
+		rm -f "$1/netbed-$nb_f.pid"
 		# the watcher ends with QEMU; the drain and QEMU are killed
 		[ "$nb_f" = watch ] || kill "$nb_p" 2> /dev/null || true
 		wait "$nb_p" 2> /dev/null || true

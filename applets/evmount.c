@@ -1354,7 +1354,7 @@ static int root_child(void *arg)
 		snprintf(file, sizeof(file), "%s/%s", lower, G.image[0] == '/' ? G.image + 1 : G.image);
 		img = file;
 	}
-	rc = layers(lower, img, G.live ? "root=live:" : G.image ? (ev_cmdline_get("rd.image") ? "rd.image=" : "ltsp.image=")
+	rc = layers(lower, img, G.live ? xasprintf("root=live:%s", G.live) : G.image ? (ev_cmdline_get("rd.image") ? "rd.image=" : "ltsp.image=")
 			: "rd.overlay=tmpfs");
 	if (rc)
 		return rc;

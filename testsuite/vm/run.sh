@@ -58,6 +58,7 @@ icount()  { [ "$phase" != boot ] || { vm_flags=$vm_icount; secs=120; }; }
 expect()  { [ "$phase" != boot ] || step "expect=$1"; }
 send()    { [ "$phase" != boot ] || step "send=$1"; }
 pause()   { [ "$phase" != boot ] || step "pause=$1"; }
+monitor() { [ "$phase" != boot ] || step "monitor=$1"; }	# a QEMU monitor command, now
 plug()	# DISK: hot-plug it through the monitor, now
 {
 	[ "$phase" = boot ] || return 0

@@ -101,6 +101,7 @@
 #include <mntent.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
+#include <linux/loop.h>
 #include <sys/resource.h>
 #include <sys/utsname.h>
 
@@ -1258,6 +1259,41 @@ static int live_fetch(char *file, unsigned size)
 	return code;
 }
 
+/* A free loop device over FILE, read-only, freed with its last user (the
+ * squashfs mount): its name, or NULL with errno */
+static char *loop_attach(const char *file)
+{
+	struct loop_config lc;
+	char name[32];
+	int ctl, n, fd, dev;
+
+	ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
+	if (ctl < 0)
+		return NULL;
+	n = ioctl(ctl, LOOP_CTL_GET_FREE);
+	close(ctl);
+	if (n < 0)
+		return NULL;
+	snprintf(name, sizeof(name), "/dev/loop%d", n);
+	fd = open(file, O_RDONLY | O_CLOEXEC);
+	dev = open(name, O_RDWR | O_CLOEXEC);
+	memset(&lc, 0, sizeof(lc));
+	lc.fd = fd;
+	lc.info.lo_flags = LO_FLAGS_READ_ONLY | LO_FLAGS_AUTOCLEAR;
+	if (fd < 0 || dev < 0 || ioctl(dev, LOOP_CONFIGURE, &lc) < 0) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		if (dev >= 0)
+			close(dev);
+		errno = e;
+		return NULL;
+	}
+	close(fd);
+	/* dev stays open until the mount holds the device (autoclear) */
+	return xstrdup(name);
+}
+
 /* The layers over LOWER (the root as mounted; an image file when FILE):
  * the squashfs, then a tmpfs upper layer, on /root */
 static int layers(const char *lower, const char *file, const char *name)
@@ -1284,7 +1320,7 @@ static int layers(const char *lower, const char *file, const char *name)
 		ev_mod_load_soft(moddir(), "squashfs");
 		if (ev_testing()) {
 			dev = xstrdup("/dev/loop0");
-		} else if (set_loop(&dev, file, 0, 0, BB_LO_FLAGS_READ_ONLY | BB_LO_FLAGS_AUTOCLEAR) < 0) {
+		} else if ((dev = loop_attach(file)) == NULL) {
 			rep("fail", "%s: no loop device for %s: %s", name, file + strlen(ev_root), strerror(errno));
 			return 1;
 		}

@@ -61,12 +61,40 @@
 # degraded (build/bench/table-stack.txt); then BENCH_STACK_ICOUNT_ROUNDS
 # (2) rounds under -icount (build/bench/table-stack-icount.txt).
 #
+# Then network roots (BENCH_NET=0 skips them; issue 13): the test bed's
+# server VM (testsuite/vm/netbed.sh: Debian's nfs-kernel-server, dnsmasq,
+# nbd-server), started once with max(BENCH_NET_CLIENTS) NICs, and clients
+# on its ports over 127.0.0.1.  One evbox image (mkinitramfs -N) boots
+#   ltsp  root=/dev/nfs nfsroot=192.168.50.1:/srv/ltsp ltsp.image=images/x86_64.img
+#   nfs3  root=/dev/nfs nfsroot=192.168.50.1:/srv/nfsroot
+#   nfs4  root=nfs4:192.168.50.1:/srv/nfsroot
+#   nbd   root=nbd:192.168.50.1:10809/root:ext4
+# all with ip=dhcp; initramfs-tools (MODULES=netboot, its mode for network
+# clients) boots nfs3 (an image with BOOT=nfs, klibc's ipconfig and
+# nfsmount) and nbd (nbd-client's hook, installed by the setup step:
+# nbdroot=192.168.50.1,root,nbd0 root=/dev/nbd0); it has no
+# ltsp.image= and no NFSv4 (klibc's nfsmount speaks v2/v3 only): those
+# rows say so, with no number.  BENCH_NET_ROUNDS (BENCH_ROUNDS) rounds,
+# interleaved.  Then the lab: N clients (each of BENCH_NET_CLIENTS, "1 4")
+# started at once, evbox ltsp, evbox nfs3 and itools nfs3 in turn: the
+# time until the last client's real root.  The server's dnsmasq runs with
+# no-ping (BENCH_NET_PING=1: its default ping check, which delays the
+# first offer to a client it has no lease for by 3 s), so that every boot
+# sees the same server.  The real root's marker is the
+# served tree's /sbin/init (testsuite/vm/root/init): its EVBOX-CLOCK line
+# in the kernel log.  Targets: evbox's NFS and NBD roots at least 8x
+# shorter than itools' (init), NFSv4 within 1.10x of NFSv3
+# (build/bench/table-net.txt); then BENCH_NET_ICOUNT_ROUNDS (2) rounds of
+# the single boots with the clients under -icount (the server is not:
+# table-net-icount.txt).  A boot's deadline: BENCH_NET_SECONDS (240).
+#
 # Environment: BENCH_ROUNDS (5), BENCH_NICE (a nice value for QEMU, e.g.
 # -10 on a busy host), BENCH_REBUILD=1 (make the initramfs-tools images
 # again), BENCH_BASELINE (see above), BENCH_PLAIN=0 (skip the plain and
 # -icount tables), BENCH_LUKS=0, BENCH_MD=0, BENCH_STACK=0,
 # BENCH_MD_SECONDS and BENCH_STACK_SECONDS (the deadline of one md or
-# stack boot, 180).
+# stack boot, 180), BENCH_NET=0, BENCH_NET_CLIENTS, BENCH_NET_ROUNDS,
+# BENCH_NET_ICOUNT_ROUNDS, BENCH_NET_SECONDS, BENCH_NET_PING=1.
 #
 # Needs root (or sudo) for the initramfs-tools image: mkinitramfs reads
 # /lib/modules/VERSION and /boot/config-VERSION, which are made as
@@ -112,6 +140,10 @@ setup()
 	md_pkg=''
 	[ "${BENCH_MD:-1}" = 0 ] && [ "${BENCH_STACK:-1}" = 0 ] || md_pkg=mdadm
 	[ "${BENCH_STACK:-1}" = 0 ] || md_pkg="$md_pkg lvm2"
+	# nbd-client: its initramfs-tools hook (the net section's; the hook
+	# then adds nbd and the NIC drivers to every initramfs-tools image,
+	# as on any Debian system that has the package)
+	[ "${BENCH_NET:-1}" = 0 ] || md_pkg="$md_pkg nbd-client"
 	for p in initramfs-tools cryptsetup-initramfs $md_pkg busybox zstd gcc cpio fdisk e2fsprogs qemu-system-x86; do
 		dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null | grep -q '^ii' ||
 			missing="$missing $p"
@@ -257,21 +289,22 @@ restore_host()
 }
 
 # itools_make OUT NAME "MODES" MODULE-ERE "LIST-ERES" [FILE LINE]...: an
-# initramfs-tools image, the first of MODES (dep, most) whose image holds
+# initramfs-tools image, the first of MODES (netboot, dep, most) whose image holds
 # every module the ERE's alternatives name and, for each of LIST-ERES
 # (space-separated), a path that it matches (cryptsetup's crypttab,
 # mdadm, lvm); each LINE is added to the host's FILE (host_append) while
 # mkinitramfs runs.  Sets built_mode.  The image is kept while the kernel,
 # initramfs-tools, its hooks' packages, the lines, the host's
 # /etc/initramfs-tools and the files the hooks read are the same
-# (BENCH_REBUILD=1: make it again).
+# (BENCH_REBUILD=1: make it again).  With itools_boot set, initramfs.conf
+# has BOOT=$itools_boot (nfs).
 itools_make()
 {
 	out=$1 name=$2 modes=$3 re=$4 listre=$5
 	shift 5
 	lines=''
 	for a in "$@"; do lines="$lines $a"; done
-	key="$version $(dpkg-query -W -f='${Version} ' initramfs-tools-core cryptsetup-initramfs mdadm lvm2 2>/dev/null)$lines $(cd /etc/initramfs-tools && find . -type f | LC_ALL=C sort | xargs cat | md5sum) $(cat /etc/crypttab /etc/mdadm/mdadm.conf 2>/dev/null | md5sum)"
+	key="$version modes=$modes $(dpkg-query -W -f='${Version} ' initramfs-tools-core cryptsetup-initramfs mdadm lvm2 nbd-client 2>/dev/null)${itools_boot:+boot=$itools_boot}$lines $(cd /etc/initramfs-tools && find . -type f | LC_ALL=C sort | xargs cat | md5sum) $(cat /etc/crypttab /etc/mdadm/mdadm.conf 2>/dev/null | md5sum)"
 	if [ -z "${BENCH_REBUILD:-}" ] && [ -s "$out" ] && [ -s "$out.key" ] &&
 	   [ "$(sed -n 1p "$out.key")" = "$key" ]; then
 		built_mode=$(sed -n 2p "$out.key")
@@ -291,6 +324,11 @@ itools_make()
 	rm -rf "$conf"
 	cp -a /etc/initramfs-tools "$conf"
 	echo "RESUME=none" > "$conf/conf.d/resume"
+	# itools_boot=nfs: the image boots from NFS (initramfs.conf's BOOT=)
+	if [ -n "${itools_boot:-}" ]; then
+		sed -i '/^BOOT=/d' "$conf/initramfs.conf"
+		echo "BOOT=$itools_boot" >> "$conf/initramfs.conf"
+	fi
 
 	trap 'restore_host; unmake_host' EXIT INT TERM
 	while [ $# -ge 2 ]; do
@@ -780,6 +818,179 @@ marker_fixture()
 	"$top/testsuite/vm/fixture.sh" -i "$1" "$build" "$3" || die "cannot make the $3 fixture"
 }
 
+# ---- network roots: the test bed's server, one client or N at once ----------
+# The server VM (testsuite/vm/netbed.sh) is booted once with one NIC per
+# port of net_ports; a client connects to one port with its own MAC (the
+# test bed's DHCP answers by MAC: MAC-PREFIX:XX, the lab prefixes give the
+# root-path of /srv/nfsroot or /srv/ltsp, 52:54:00:50:05:XX none).  A
+# client's real root is a tree the server serves, whose /sbin/init
+# (testsuite/vm/root/init) writes EVBOX-CLOCK uptime=U into the kernel log
+# first: that line, stamped by the printk clock, is the marker here (the
+# same init for both initramfs systems), and its U (/proc/uptime) the
+# uptime.  Its EVBOX-ROOT-DONE and power-off end the boot.
+net_mac_none=52:54:00:50:05
+net_vms=''	# the QEMU and console-drain pids of the clients running
+net_bed=''	# the server's directory while it runs
+net_cleanup()
+{
+	for p in $net_vms; do kill "$p" 2>/dev/null || true; done
+	for p in $net_vms; do wait "$p" 2>/dev/null || true; done
+	net_vms=''
+	[ -z "$net_bed" ] || { say "net: stopping the server VM"; netbed_stop "$net_bed"; }
+	net_bed=''
+}
+
+# net_boot NAME ROUND RESULTS IMAGE CMDLINE MAC-PREFIX N [icount]: N
+# clients of IMAGE started at once, on the first N ports (MACs
+# MAC-PREFIX:01 ...), each until its real root's init is done (at most
+# BENCH_NET_SECONDS, 240, for all together); appends "NAME ROUND
+# clients=N init=LAST uptime=LAST inits=... uptimes=..." to RESULTS, LAST
+# the largest of the clients' (init: Run /init -> the marker, printk clock;
+# uptime: the marker's /proc/uptime).  A client that does not get there
+# ends the bench (the trap stops the server and the clients).
+net_boot()
+{
+	nc_dirs='' nc_i=0
+	for nc_port in $(echo $net_ports | cut -d' ' -f1-"$7"); do
+		nc_i=$((nc_i + 1))
+		nc_d=$work/boot/net-$1-$2${8:+-icount}-$nc_i
+		rm -rf "$nc_d"
+		mkdir -p "$nc_d"
+		ln -s "$4" "$nc_d/initrd.img"
+		vm_flags="-netdev socket,id=n0,connect=127.0.0.1:$nc_port"
+		vm_flags="$vm_flags -device virtio-net-pci,netdev=n0,mac=$6:$(printf %02x "$nc_i")"
+		[ -z "${8:-}" ] || vm_flags="$vm_flags $vm_icount"
+		vm_start "$nc_d" "$5"
+		echo "$vm_pid $vm_cat" > "$nc_d/pids"
+		net_vms="$net_vms $vm_pid $vm_cat"
+		nc_dirs="$nc_dirs $nc_d"
+	done
+	vm_flags=''
+	nc_i=0
+	for nc_d in $nc_dirs; do
+		nc_i=$((nc_i + 1))
+		read -r nc_qemu nc_cat < "$nc_d/pids"
+		"$build/vm/vmconsole" -c "$nc_d/console" -m "$nc_d/monitor" -p "$nc_qemu" \
+			-l "$work/console/net-$1-$2${8:+-icount}-$nc_i.log" -t "${BENCH_NET_SECONDS:-240}" \
+			expect=EVBOX-ROOT-DONE eof 2> "$nc_d/vmconsole.err" &
+		echo $! > "$nc_d/console.pid"
+	done
+	nc_fail=''
+	for nc_d in $nc_dirs; do
+		nc_rc=0
+		wait "$(cat "$nc_d/console.pid")" || nc_rc=$?
+		[ "$nc_rc" = 0 ] || nc_fail="$nc_fail ${nc_d##*-}"
+	done
+	for nc_d in $nc_dirs; do
+		read -r nc_qemu nc_cat < "$nc_d/pids"
+		kill "$nc_qemu" "$nc_cat" 2>/dev/null || true
+		wait "$nc_qemu" 2>/dev/null || true
+		wait "$nc_cat" 2>/dev/null || true
+	done
+	net_vms=''
+	nc_line="$1 $2 clients=$7" nc_inits='' nc_ups='' nc_i=0
+	for nc_d in $nc_dirs; do
+		nc_i=$((nc_i + 1))
+		nc_log=$work/console/net-$1-$2${8:+-icount}-$nc_i.log
+		# [   1.234567] Run /init as init process ... [   3.456789] EVBOX-CLOCK uptime=3.45
+		nc_v=$(awk '
+			function ts(l) { sub(/^.*\[ */, "", l); sub(/\].*/, "", l); return l + 0 }
+			/Run \/init as init process/ && run == "" { run = ts($0) }
+			/\] EVBOX-CLOCK uptime=/ && mark == "" {
+				l = $0; sub(/\] EVBOX-CLOCK uptime=.*/, "]", l); mark = ts(l)
+				u = $0; sub(/.*EVBOX-CLOCK uptime=/, "", u); sub(/[^0-9.].*/, "", u)
+			}
+			END { if (run == "" || mark == "") exit 1; printf "%.6f %s\n", mark - run, u }' "$nc_log") ||
+			nc_fail="$nc_fail $nc_i"
+		case " $nc_fail " in *" $nc_i "*)
+			echo "bench: $1 round $2: client $nc_i of $7 did not reach its real root within ${BENCH_NET_SECONDS:-240} s: $(tail -n 1 "$nc_d/vmconsole.err")" >&2
+			echo "--- last lines of $nc_log" >&2
+			tail -n 25 "$nc_log" >&2
+			exit 1 ;;
+		esac
+		nc_inits="$nc_inits${nc_inits:+,}${nc_v% *}" nc_ups="$nc_ups${nc_ups:+,}${nc_v#* }"
+	done
+	echo "$nc_line $(echo "$nc_inits $nc_ups" | awk '{
+		n = split($1, a, ","); split($2, b, ",")
+		mi = a[1]; mu = b[1]
+		for (i = 2; i <= n; i++) { if (a[i] > mi) mi = a[i]; if (b[i] > mu) mu = b[i] }
+		printf "init=%.6f uptime=%s inits=%s uptimes=%s", mi, mu, $1, $2 }')" >> "$3"
+}
+
+# the single boots: NAME (image.case), the image, the command line, the MAC prefix
+net_single()	# NAME ROUND RESULTS [icount]
+{
+	ns_ic=${4:-}
+	set -- "$1" "$2" "$3"
+	case $1 in
+	evbox.ltsp) set -- "$@" "$work/evbox-net.img" "$net_ltsp" "$NETBED_MAC_LAB_LTSP" ;;
+	evbox.nfs3) set -- "$@" "$work/evbox-net.img" "$net_nfs3" "$NETBED_MAC_LAB_NFS" ;;
+	evbox.nfs4) set -- "$@" "$work/evbox-net.img" "$net_nfs4" "$NETBED_MAC_LAB_NFS" ;;
+	evbox.nbd) set -- "$@" "$work/evbox-net.img" "$net_nbd" "$net_mac_none" ;;
+	itools.nfs3) set -- "$@" "$work/itools-nfs.img" "$net_nfs3" "$NETBED_MAC_LAB_NFS" ;;
+	itools.nbd) set -- "$@" "$work/itools-nbd.img" "$net_itools_nbd" "$net_mac_none" ;;
+	esac
+	net_boot "$1" "$2" "$3" "$4" "$5" "$6" 1 $ns_ic
+}
+
+net_table()	# RESULTS "CLIENTS"
+{
+	awk -v clients="$2" "$awk_stats"'
+		/^# size / { split($4, cz, "="); split($5, uz, "="); csize[$3] = cz[2]; usize[$3] = uz[2]; next }
+		/^#/ { next }
+		{
+			n = $1
+			for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+			k = ++cnt[n]; init[n, k] = v["init"]; up[n, k] = v["uptime"]
+		}
+		function row(label, im, n, what) {
+			if (!cnt[n]) { printf "%-9s %-6s %s\n", label, im, what; return }
+			mi[n] = median(init, n); mu[n] = median(up, n)
+			printf "%-9s %-6s %-26s %7.3f %6.2f-%-6.2f %7.3f  %s\n", label, im, what,
+				mi[n], least(init, n), most(init, n), mu[n], samples(init, n)
+		}
+		function ratio(a, b) { return (mi[b] > 0 && cnt[a] && cnt[b]) ? mi[a] / mi[b] : 0 }
+		function target(what, r, goal, ge) {
+			if (r == 0) { printf "%-44s   n/a (not booted)\n", what; return }
+			printf "%-44s %6.2fx  (target %s %gx)  %s\n", what, r, ge ? ">=" : "<=", goal,
+				(ge ? r >= goal : r <= goal) ? "MET" : "NOT MET"
+		}
+		END {
+			printf "\n%-9s %-6s %-26s %7s %13s %7s  %s\n", "case", "image", "root", "init", "(min-max)",
+				"uptime", "init samples (s)"
+			row("ltsp", "evbox", "evbox.ltsp", "NFSv3 + squashfs + tmpfs")
+			row("ltsp", "itools", "-", "n/a: initramfs-tools has no ltsp.image= (nfs3 below)")
+			row("nfs3", "evbox", "evbox.nfs3", "NFSv3 /srv/nfsroot")
+			row("nfs3", "itools", "itools.nfs3", "NFSv3 /srv/nfsroot")
+			row("nfs4", "evbox", "evbox.nfs4", "NFSv4 /srv/nfsroot")
+			row("nfs4", "itools", "-", "n/a: klibc nfsmount speaks NFSv2/v3 only")
+			row("nbd", "evbox", "evbox.nbd", "NBD ext4, export root")
+			row("nbd", "itools", "itools.nbd", "NBD ext4, nbd-client hook")
+			nc = split(clients, cl, " ")
+			for (c = 1; c <= nc; c++) {
+				l = "lab " cl[c]
+				row(l, "evbox", "evbox.ltsp.lab" cl[c], "ltsp, last of " cl[c])
+				row(l, "evbox", "evbox.nfs3.lab" cl[c], "nfs3, last of " cl[c])
+				row(l, "itools", "itools.nfs3.lab" cl[c], "nfs3, last of " cl[c])
+			}
+			printf "\nmedians (min-max) of %d boots each, interleaved; init = Run /init -> the real root'"'"'s\n", cnt["evbox.nfs3"]
+			printf "marker (its EVBOX-CLOCK line in the kernel log, printk clock); uptime = /proc/uptime there;\n"
+			printf "every client ip=dhcp against one server VM; lab N: N clients started at once, the last one'"'"'s\n"
+			printf "init and uptime (uptime: from QEMU'"'"'s start, so it counts the kernel under the load of N VMs)\n\n"
+			target("NFS: itools nfs3 / evbox ltsp, init", ratio("itools.nfs3", "evbox.ltsp"), 8, 1)
+			target("NFS: itools nfs3 / evbox nfs3, init", ratio("itools.nfs3", "evbox.nfs3"), 8, 1)
+			target("NBD: itools / evbox, init", ratio("itools.nbd", "evbox.nbd"), 8, 1)
+			target("NFSv4 / NFSv3, evbox init", ratio("evbox.nfs4", "evbox.nfs3"), 1.10, 0)
+			for (c = 1; c <= nc; c++) {
+				s = ".lab" cl[c]
+				printf "lab %s: itools/evbox last init: %.2fx (ltsp), %.2fx (nfs3); last uptime: %.2fx (ltsp), %.2fx (nfs3)\n",
+					cl[c], ratio("itools.nfs3" s, "evbox.ltsp" s), ratio("itools.nfs3" s, "evbox.nfs3" s),
+					cnt["evbox.ltsp" s] ? median(up, "itools.nfs3" s) / median(up, "evbox.ltsp" s) : 0,
+					cnt["evbox.nfs3" s] ? median(up, "itools.nfs3" s) / median(up, "evbox.nfs3" s) : 0
+			}
+		}' "$1"
+}
+
 # ---- main ---------------------------------------------------------------------------
 start=$(cut -d' ' -f1 /proc/uptime)
 setup
@@ -976,6 +1187,117 @@ if [ "${BENCH_STACK:-1}" != 0 ]; then
 	# and its clock then follows the host's: the wait is subtracted too
 	cases_bench stack "evbox itools" "${BENCH_STACK_ROUNDS:-$rounds}" \
 		"${BENCH_STACK_ICOUNT_ROUNDS:-2}" "The stack"
+fi
+
+if [ "${BENCH_NET:-1}" != 0 ]; then
+	# the test bed (its API: netbed_image, netbed_ports, netbed_start ...)
+	. "$top/testsuite/vm/netbed.sh"
+	net_clients=${BENCH_NET_CLIENTS:-1 4}
+	net_max=1
+	for c in $net_clients; do [ "$c" -le "$net_max" ] || net_max=$c; done
+	net_ltsp="root=/dev/nfs nfsroot=$NETBED_IP:$NETBED_LTSP ltsp.image=$NETBED_LTSP_IMAGE ip=dhcp"
+	net_nfs3="root=/dev/nfs nfsroot=$NETBED_IP:$NETBED_NFSROOT ip=dhcp"
+	net_nfs4="root=nfs4:$NETBED_IP:$NETBED_NFSROOT ip=dhcp"
+	net_nbd="root=nbd:$NETBED_IP:$NETBED_NBD_PORT/$NETBED_NBD_ROOT:ext4 ip=dhcp"
+	net_itools_nbd="nbdroot=$NETBED_IP,$NETBED_NBD_ROOT,nbd0 root=/dev/nbd0 ip=dhcp"
+	say "net: the test bed's server image (testsuite/vm/netbed.sh; cached)"
+	netbed_image "$build" > "$work/netbed-image.log" 2>&1 ||
+		{ tail -n 20 "$work/netbed-image.log" >&2; die "no test-bed server image (see $work/netbed-image.log)"; }
+	# evbox: one image for every network root, as LTSP would use it
+	# (mkinitramfs -N; a target whose fstab names the NBD export's ext4)
+	rm -rf "$work/net-target"
+	mkdir -p "$work/net-target/etc"
+	echo "UUID=$NETBED_NBD_UUID / ext4 ro 0 0" > "$work/net-target/etc/fstab"
+	say "making the evbox network image (mkinitramfs -N)"
+	vm_extra_modules=virtio_net vm_mk_flags=-N make_image "$work/evbox-net.img" "$work/net-target" \
+		> "$work/evbox-net.log" 2>&1 ||
+		{ cat "$work/evbox-net.log" >&2; die "cannot make the evbox network image"; }
+	say "making the initramfs-tools NFS image (BOOT=nfs)"
+	itools_boot=nfs itools_make "$work/itools-nfs.img" itools-nfs "netboot $itools_mode most" \
+		"virtio_net|virtio_pci|nfs|nfsv3" 'nfsmount$ ipconfig$'
+	itools_nfs_mode=$built_mode
+	say "making the initramfs-tools NBD image (nbd-client's hook)"
+	itools_make "$work/itools-nbd.img" itools-nbd "netboot $itools_mode most" \
+		"virtio_net|virtio_pci|nbd|ext4" 'sbin/nbd-client$ scripts/local-top/nbd$'
+	itools_nbd_mode=$built_mode
+	res=$work/results-net
+	{
+		echo "# net: the test bed's server VM (netbed.sh: nfs-kernel-server, dnsmasq, nbd-server, Debian's kernel), $net_max NICs"
+		echo "# evbox ltsp: $net_ltsp"
+		echo "# evbox nfs3, itools nfs3: $net_nfs3"
+		echo "# evbox nfs4: $net_nfs4"
+		echo "# evbox nbd: $net_nbd"
+		echo "# itools nbd: $net_itools_nbd"
+		echo "# dnsmasq's ping check before a first offer: $([ "${BENCH_NET_PING:-0}" = 1 ] && echo on || echo off, no-ping)"
+		echo "# evbox image: scripts/mkinitramfs -N; itools: initramfs-tools BOOT=nfs, MODULES=$itools_nfs_mode / nbd-client $(dpkg-query -W -f='${Version}' nbd-client 2>/dev/null)'s hook, MODULES=$itools_nbd_mode"
+		header_sizes evbox-net itools-nfs itools-nbd
+	} > "$res.txt"
+	grep '^# ' "$res.txt" > "$res-icount.txt"
+
+	net_ports=$(netbed_ports "$net_max") || die "no $net_max free ports for the server"
+	net_bed=$work/netbed
+	trap 'net_cleanup' EXIT
+	trap 'exit 1' INT TERM
+	say "net: booting the server VM (NICs on 127.0.0.1: $net_ports)"
+	netbed_start "$net_bed" $net_ports || die "the test-bed server did not start (see $net_bed/netbed.log)"
+	# dnsmasq pings an address before it first offers it (its default):
+	# a client it has no lease for waits 3 s for its first offer, one it
+	# has waits nothing, and which one a boot is depends on the lease
+	# time and the order of the boots.  Off, every boot sees the same
+	# server (BENCH_NET_PING=1 keeps the default).
+	if [ "${BENCH_NET_PING:-0}" != 1 ]; then
+		say "net: the server's dnsmasq restarted with no-ping (BENCH_NET_PING=1 keeps its ping check)"
+		# (the old one is gone when UDP port 67 is free: it stays a
+		# zombie of the server's init; at most 5 s each way)
+		netbed_cmd "$net_bed" sh 'echo no-ping >> /etc/dnsmasq.conf; killall dnsmasq; i=0; while netstat -uln | grep -q "[.:]67 " && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done; dnsmasq --conf-file=/etc/dnsmasq.conf > /dev/console 2>&1 < /dev/null; i=0; until netstat -uln | grep -q "[.:]67 " || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done; netstat -uln | grep "[.:]67 "' \
+			> "$work/netbed-noping.log" 2>&1 ||
+			die "net: could not restart the server's dnsmasq with no-ping: $(tail -n 3 "$work/netbed-noping.log")"
+	fi
+
+	net_names="evbox.ltsp evbox.nfs3 evbox.nfs4 evbox.nbd itools.nfs3 itools.nbd"
+	net_rounds=${BENCH_NET_ROUNDS:-$rounds}
+	nn=$(echo $net_names | wc -w) nl=$(echo $net_clients | wc -w)
+	total=$((net_rounds * (nn + 3 * nl))) i=0
+	for r in $(seq 1 "$net_rounds"); do
+		for n in $net_names; do
+			i=$((i + 1))
+			note=''
+			case $n in itools.*) note='; initramfs-tools takes 15-25 s' ;; esac
+			say "net boot $i/$total $n (round $r$note)"
+			net_single "$n" "$r" "$res.txt"
+		done
+		for c in $net_clients; do
+			for n in evbox.ltsp evbox.nfs3 itools.nfs3; do
+				i=$((i + 1))
+				say "net boot $i/$total lab: $c clients at once, $n (round $r)"
+				case $n in
+				evbox.ltsp) net_boot "$n.lab$c" "$r" "$res.txt" "$work/evbox-net.img" "$net_ltsp" "$NETBED_MAC_LAB_LTSP" "$c" ;;
+				evbox.nfs3) net_boot "$n.lab$c" "$r" "$res.txt" "$work/evbox-net.img" "$net_nfs3" "$NETBED_MAC_LAB_NFS" "$c" ;;
+				*) net_boot "$n.lab$c" "$r" "$res.txt" "$work/itools-nfs.img" "$net_nfs3" "$NETBED_MAC_LAB_NFS" "$c" ;;
+				esac
+			done
+		done
+	done
+	echo "# host load average after the boots: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$res.txt"
+	{ grep '^# ' "$res.txt"; net_table "$res.txt" "$net_clients"; } | tee "$work/table-net.txt"
+
+	net_ic=${BENCH_NET_ICOUNT_ROUNDS:-2}
+	if [ "$net_ic" -gt 0 ]; then
+		total=$((net_ic * nn)) i=0
+		for r in $(seq 1 "$net_ic"); do
+			for n in $net_names; do
+				i=$((i + 1))
+				say "net icount boot $i/$total $n (round $r)"
+				net_single "$n" "$r" "$res-icount.txt" icount
+			done
+		done
+		echo
+		echo "Network roots with the clients under -icount shift=0 (guest instructions, 1 ns each; the server VM"
+		echo "is not, and an idle client's clock follows the host's while it waits for the server):"
+		net_table "$res-icount.txt" "" | tee "$work/table-net-icount.txt"
+	fi
+	net_cleanup
+	trap - EXIT INT TERM
 fi
 
 took=$(awk -v s="$start" '{ printf "%.0f", $1 - s }' /proc/uptime)

@@ -54,6 +54,7 @@
 #include "../lib/evnames.h"
 #include "../lib/evnetcfg.h"
 #include "../toollib/evclient.h"
+#include <mntent.h>
 #include <net/if.h>
 #include <net/route.h>
 #include <linux/netlink.h>
@@ -225,6 +226,27 @@ static unsigned knob_ms(const char *key, unsigned dflt_ms)
 	return s ? s * 1000 : dflt_ms;
 }
 
+/* No root= and the image's fstab mounts / over NFS (mkinitramfs packs such
+ * a line as it is): evmount mounts it, the network must be up */
+static int fstab_nfs_root(void)
+{
+	char path[PATH_MAX];
+	struct mntent *m;
+	FILE *f;
+	int yes = 0;
+
+	if (ev_cmdline.root)
+		return 0;
+	snprintf(path, sizeof(path), "%s/etc/fstab", ev_root);
+	f = setmntent(path, "r");
+	while (f && !yes && (m = getmntent(f)) != NULL)
+		yes = strcmp(m->mnt_dir, "/") == 0
+			&& (strcmp(m->mnt_type, "nfs") == 0 || strcmp(m->mnt_type, "nfs4") == 0);
+	if (f)
+		endmntent(f);
+	return yes;
+}
+
 static void read_params(const char *text)
 {
 	static const char *const roots[] = { NULL, "an NFS root", "an NBD root", "a live image over the network" };
@@ -255,6 +277,8 @@ static void read_params(const char *text)
 			warn("%s needs the network, and ip= says off: it is not configured", G.wanted);
 			G.wanted = NULL;
 		}
+	} else if (!any && fstab_nfs_root()) {
+		G.wanted = "the image's fstab (/ over NFS)";
 	}
 	if (G.wanted && !any) {	/* nothing said: DHCP on any interface */
 		s = xzalloc(sizeof(*s));

@@ -888,7 +888,7 @@ net_boot()
 		wait "$nc_cat" 2>/dev/null || true
 	done
 	net_vms=''
-	nc_line="$1 $2 clients=$7" nc_inits='' nc_ups='' nc_i=0
+	nc_line="$1 $2 clients=$7" nc_all='' nc_i=0
 	for nc_d in $nc_dirs; do
 		nc_i=$((nc_i + 1))
 		nc_log=$work/console/net-$1-$2${8:+-icount}-$nc_i.log
@@ -896,11 +896,15 @@ net_boot()
 		nc_v=$(awk '
 			function ts(l) { sub(/^.*\[ */, "", l); sub(/\].*/, "", l); return l + 0 }
 			/Run \/init as init process/ && run == "" { run = ts($0) }
+			/\] event switch-root / && sw == "" { l = $0; sub(/\] event switch-root .*/, "]", l); sw = ts(l) }
 			/\] EVBOX-CLOCK uptime=/ && mark == "" {
 				l = $0; sub(/\] EVBOX-CLOCK uptime=.*/, "]", l); mark = ts(l)
 				u = $0; sub(/.*EVBOX-CLOCK uptime=/, "", u); sub(/[^0-9.].*/, "", u)
 			}
-			END { if (run == "" || mark == "") exit 1; printf "%.6f %s\n", mark - run, u }' "$nc_log") ||
+			END {
+				if (run == "" || mark == "") exit 1
+				printf "%.6f %s %s\n", mark - run, u, sw == "" ? "-" : sprintf("%.3f", sw - run)
+			}' "$nc_log") ||
 			nc_fail="$nc_fail $nc_i"
 		case " $nc_fail " in *" $nc_i "*)
 			echo "bench: $1 round $2: client $nc_i of $7 did not reach its real root within ${BENCH_NET_SECONDS:-240} s: $(tail -n 1 "$nc_d/vmconsole.err")" >&2
@@ -908,13 +912,17 @@ net_boot()
 			tail -n 25 "$nc_log" >&2
 			exit 1 ;;
 		esac
-		nc_inits="$nc_inits${nc_inits:+,}${nc_v% *}" nc_ups="$nc_ups${nc_ups:+,}${nc_v#* }"
+		nc_all="$nc_all $nc_v"
 	done
-	echo "$nc_line $(echo "$nc_inits $nc_ups" | awk '{
-		n = split($1, a, ","); split($2, b, ",")
-		mi = a[1]; mu = b[1]
-		for (i = 2; i <= n; i++) { if (a[i] > mi) mi = a[i]; if (b[i] > mu) mu = b[i] }
-		printf "init=%.6f uptime=%s inits=%s uptimes=%s", mi, mu, $1, $2 }')" >> "$3"
+	# the clients' "INIT UPTIME SWITCH" triples
+	echo "$nc_line $(echo "$nc_all" | awk '{
+		mi = $1; mu = $2; ms = $3
+		for (i = 1; i <= NF; i += 3) {
+			if ($i > mi) mi = $i; if ($(i + 1) > mu) mu = $(i + 1)
+			if ($(i + 2) != "-" && $(i + 2) > ms) ms = $(i + 2)
+			a = a (i > 1 ? "," : "") $i; b = b (i > 1 ? "," : "") $(i + 1)
+		}
+		printf "init=%.6f uptime=%s switch=%s inits=%s uptimes=%s", mi, mu, ms, a, b }')" >> "$3"
 }
 
 # the single boots: NAME (image.case), the image, the command line, the MAC prefix
@@ -941,13 +949,14 @@ net_table()	# RESULTS "CLIENTS"
 		{
 			n = $1
 			for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-			k = ++cnt[n]; init[n, k] = v["init"]; up[n, k] = v["uptime"]
+			k = ++cnt[n]; init[n, k] = v["init"]; up[n, k] = v["uptime"]; sw[n, k] = v["switch"]
 		}
-		function row(label, im, n, what) {
+		function row(label, im, n, what,    s) {
 			if (!cnt[n]) { printf "%-9s %-6s %s\n", label, im, what; return }
 			mi[n] = median(init, n); mu[n] = median(up, n)
-			printf "%-9s %-6s %-26s %7.3f %6.2f-%-6.2f %7.3f  %s\n", label, im, what,
-				mi[n], least(init, n), most(init, n), mu[n], samples(init, n)
+			s = (sw[n, 1] == "" || sw[n, 1] == "-") ? "-" : sprintf("%.3f", median(sw, n))
+			printf "%-9s %-6s %-26s %7.3f %6.2f-%-6.2f %7.3f %6s  %s\n", label, im, what,
+				mi[n], least(init, n), most(init, n), mu[n], s, samples(init, n)
 		}
 		function ratio(a, b) { return (mi[b] > 0 && cnt[a] && cnt[b]) ? mi[a] / mi[b] : 0 }
 		function target(what, r, goal, ge) {
@@ -956,8 +965,8 @@ net_table()	# RESULTS "CLIENTS"
 				(ge ? r >= goal : r <= goal) ? "MET" : "NOT MET"
 		}
 		END {
-			printf "\n%-9s %-6s %-26s %7s %13s %7s  %s\n", "case", "image", "root", "init", "(min-max)",
-				"uptime", "init samples (s)"
+			printf "\n%-9s %-6s %-26s %7s %13s %7s %6s  %s\n", "case", "image", "root", "init", "(min-max)",
+				"uptime", "switch", "init samples (s)"
 			row("ltsp", "evbox", "evbox.ltsp", "NFSv3 + squashfs + tmpfs")
 			row("ltsp", "itools", "-", "n/a: initramfs-tools has no ltsp.image= (nfs3 below)")
 			row("nfs3", "evbox", "evbox.nfs3", "NFSv3 /srv/nfsroot")
@@ -976,7 +985,9 @@ net_table()	# RESULTS "CLIENTS"
 			printf "\nmedians (min-max) of %d boots each, interleaved; init = Run /init -> the real root'"'"'s\n", cnt["evbox.nfs3"]
 			printf "marker (its EVBOX-CLOCK line in the kernel log, printk clock); uptime = /proc/uptime there;\n"
 			printf "every client ip=dhcp against one server VM; lab N: N clients started at once, the last one'"'"'s\n"
-			printf "init and uptime (uptime: from QEMU'"'"'s start, so it counts the kernel under the load of N VMs)\n\n"
+			printf "init and uptime (uptime: from QEMU'"'"'s start, so it counts the kernel under the load of N VMs);\n"
+			printf "switch = Run /init -> evbox'"'"'s switch-root (evinit'"'"'s log, its clock): the rest of init is the\n"
+			printf "real root'"'"'s own /sbin/init (a busybox sh script) starting from the server, for both systems\n\n"
 			target("NFS: itools nfs3 / evbox ltsp, init", ratio("itools.nfs3", "evbox.ltsp"), 8, 1)
 			target("NFS: itools nfs3 / evbox nfs3, init", ratio("itools.nfs3", "evbox.nfs3"), 8, 1)
 			target("NBD: itools / evbox, init", ratio("itools.nbd", "evbox.nbd"), 8, 1)

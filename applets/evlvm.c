@@ -230,7 +230,13 @@ static void preload(void)
 	struct utsname u;
 	char dir[PATH_MAX];
 
-	if (ev_testing() || G.loader || access("/sys/module/dm_mod", F_OK) == 0)
+	char state[16];
+
+	/* /sys/module/dm_mod is there from the start of a load (another's):
+	 * only "live" is loaded; a load of our own waits for the other */
+	if (ev_testing() || G.loader
+	 || (open_read_close("/sys/module/dm_mod/initstate", state, sizeof(state)) > 0
+	  && is_prefixed_with(state, "live")))
 		return;
 	uname(&u);
 	snprintf(dir, sizeof(dir), "/lib/modules/%s", u.release);
@@ -339,9 +345,14 @@ static int dm_create(const char *name, const char *uuid, char *tab, int ro, char
 
 static int dm_exists(const char *name)
 {
-	struct dm_task *t = dm_task_create(DM_DEVICE_INFO);
+	struct dm_task *t;
 	struct dm_info info;
 	int yes = 0;
+
+	/* libdevmapper's first call opens /dev/mapper/control: a failure
+	 * there (dm_mod not loaded yet) stays with it for good */
+	load_dm();
+	t = dm_task_create(DM_DEVICE_INFO);
 
 	if (t && dm_task_set_name(t, name) && dm_task_run(t) && dm_task_get_info(t, &info))
 		yes = info.exists;

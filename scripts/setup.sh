@@ -18,6 +18,13 @@ PACKAGES="
  squashfs-tools nbd-server
 "
 
+# Not installed, only downloaded by the tests (the VM fixtures' builder,
+# the network test bed's server, the kernel): apt must know them.
+DOWNLOADED="
+ linux-image-amd64 busybox-static mdadm lvm2 dmsetup
+ nfs-kernel-server nfs-common rpcbind dnsmasq-base
+"
+
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -45,7 +52,7 @@ if [ -n "$missing" ]; then
 		exit 1
 	fi
 	# refresh apt's lists only when one of them does not know a package
-	for p in $missing; do
+	for p in $missing $DOWNLOADED; do
 		if ! apt-cache show --no-all-versions "$p" >/dev/null 2>&1; then
 			$SUDO apt-get update
 			break
@@ -54,6 +61,18 @@ if [ -n "$missing" ]; then
 	echo "setup: installing$missing"
 	$SUDO env DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y --no-install-recommends $missing
+fi
+
+# what the tests download: apt must know it (a fresh machine's lists may
+# be empty, or older than the archive)
+if [ -z "$missing" ]; then
+	for p in $DOWNLOADED; do
+		if ! apt-cache show --no-all-versions "$p" >/dev/null 2>&1; then
+			echo "setup: apt does not know $p: apt-get update"
+			$SUDO apt-get update
+			break
+		fi
+	done
 fi
 
 # deb-src entries: deps.sh holds that logic; it is silent when they exist.

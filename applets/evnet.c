@@ -987,7 +987,10 @@ static void FAST_FUNC rtnl_ready(ev_fd_t *w, short revents UNUSED_PARAM)
 			for (n = G.nics; n; n = n->next) {
 				if (n->ifindex != ifi->ifi_index)
 					continue;
-				if (ifi->ifi_flags & IFF_RUNNING)
+				/* the message may be older than what the
+				 * link is now (the one of setting it up, read
+				 * after its carrier came): asked again */
+				if ((ifi->ifi_flags & IFF_RUNNING) || carrier(n))
 					link_came(n);
 				else if (n->state == N_UP && !n->lost)
 					link_lost(n);

@@ -158,7 +158,7 @@ struct globals {
 	char *net_why;		/* the child's last failure */
 	char *net_doing;	/* what the child does now (a mount, a fetch) */
 	want_t *rootw;		/* the want the child works for */
-	ev_child_t rootc;
+	ev_child_t rootc, netpre;
 	ev_fd_t rootc_in;
 	char rootc_buf[1024];
 	unsigned rootc_len, tries;
@@ -188,6 +188,7 @@ static void root_start(want_t *w);
 static int layered(void);
 static void net_setup(want_t *root);
 static const char *nfs_name(void);
+static void net_preload(void);
 #define RUN_ROOT    "/run/initramfs/root"
 
 #define say(...)  ev_client_say(0, __VA_ARGS__)
@@ -1007,6 +1008,37 @@ static void net_setup(want_t *root)
 	}
 }
 
+/* The modules of the root's kind, loaded in a child while the network
+ * comes up (nfsv4 alone takes half a second under TCG): the mount's own
+ * loads then find them there, or wait for them in the kernel */
+static int net_modules(void *arg UNUSED_PARAM)
+{
+	static const char nfs3[] ALIGN1 = "sunrpc\0" "nfs\0" "nfsv3\0";
+	static const char nfs4[] ALIGN1 = "sunrpc\0" "nfs\0" "nfsv4\0";
+	static const char layers[] ALIGN1 = "loop\0" "squashfs\0" "overlay\0";
+	const char *m;
+
+	setpriority(PRIO_PROCESS, 0, 10);	/* the devices' and evnet's work first */
+	if (G.net == EV_NETROOT_NFS)
+		for (m = G.nfs_vers == 4 ? nfs4 : nfs3; *m; m += strlen(m) + 1)
+			ev_mod_load_soft(moddir(), m);
+	if (layered() || G.live)
+		for (m = layers; *m; m += strlen(m) + 1)
+			ev_mod_load_soft(moddir(), m);
+	return 0;
+}
+
+static void FAST_FUNC net_preloaded(ev_child_t *c UNUSED_PARAM, int status UNUSED_PARAM)
+{
+}
+
+static void net_preload(void)
+{
+	G.netpre.cb = net_preloaded;	/* what failed, the mount says */
+	if (!ev_testing())
+		ev_fork(&G.netpre, net_modules, NULL);
+}
+
 /* "SERVER:PATH" as the messages name it */
 static const char *nfs_name(void)
 {
@@ -1817,7 +1849,9 @@ int evmount_main(int argc UNUSED_PARAM, char **argv)
 			fail(w, reason, "rebuild the image with the module (mkinitramfs -m MODULE), or fix rootfstype=");
 		}
 	}
-	if (G.wants->type)
+	if (G.wants->net || layered())
+		net_preload();	/* while the network comes up */
+	else if (G.wants->type)
 		preload(G.wants->type);
 
 	G.deadline.cb = expired;

@@ -414,7 +414,8 @@ netbed_image()	# BUILD
 	nb_dir=$1/vm/netbed
 	mkdir -p "$nb_dir"
 	vm_kernel || { netbed_say "no kernel (scripts/vm/kernel.sh $1)"; return 1; }
-	netbed_versions "$nb_dir" || return 1
+	# one at a time: two rows that start together share versions.tmp
+	{ flock 9; netbed_versions "$nb_dir"; } 9> "$nb_dir/.versions.lock" || return 1
 	nb_self=$top/testsuite/vm/netbed.sh
 	nb_key=$( { cat "$nb_dir/versions"; echo "kernel $kversion"; } |
 		cat - "$nb_self" "$top/testsuite/vm/netbed/server-init" "$top/testsuite/vm/disks.sh" \

@@ -753,7 +753,10 @@ static void offer(job_t *only, char **ev, evq_t *cause)
 				}
 			}
 		}
-		if (d->start_on && ev_cond_offer(d->start_on, ev, NULL)) {
+		/* everything is being stopped for the switch: a job that an
+		 * event of that time would start (a devices-settled after the
+		 * root's loop device) would keep the switch waiting */
+		if (d->start_on && !en.all_stopped && ev_cond_offer(d->start_on, ev, NULL)) {
 			char **env = job_env(j);
 
 			ev_cond_env(d->start_on, env_add_cb, &env);

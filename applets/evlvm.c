@@ -211,16 +211,13 @@ static int lv_wanted(const ev_lvm_vg_t *vg, const ev_lvm_lv_t *lv)
 
 static void tell(const char *vg, const char *lv, const char *fmt, ...)
 {
-	char kv[2][512];
+	char name[300];
 	va_list ap;
-	int n;
 
-	snprintf(kv[0], sizeof(kv[0]), "NAME=%s%s%s", vg, lv ? "/" : "", lv ? lv : "");
-	n = snprintf(kv[1], sizeof(kv[1]), "WANTED=");
+	snprintf(name, sizeof(name), "%s%s%s", vg, lv ? "/" : "", lv ? lv : "");
 	va_start(ap, fmt);
-	vsnprintf(kv[1] + n, sizeof(kv[1]) - n, fmt, ap);
+	ev_client_wantedv(EV_LVM_WANTED, name, fmt, ap);
 	va_end(ap);
-	ev_client_emit(EV_LVM_WANTED, kv[0], kv[1], NULL);
 }
 
 /* ---- device-mapper ---- */

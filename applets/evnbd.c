@@ -443,19 +443,7 @@ static unsigned backoff(unsigned n)
 	return base / 2 + rnd % (base / 2 + 1);
 }
 
-static void tell_wanted(const char *fmt, ...)
-{
-	char kv[2][600];
-	va_list ap;
-	int n;
-
-	snprintf(kv[0], sizeof(kv[0]), "NAME=%s", G.spec.dev);
-	n = snprintf(kv[1], sizeof(kv[1]), "WANTED=");
-	va_start(ap, fmt);
-	vsnprintf(kv[1] + n, sizeof(kv[1]) - n, fmt, ap);
-	va_end(ap);
-	ev_client_emit(EV_NBD_WANTED, kv[0], kv[1], NULL);
-}
+#define tell_wanted(...) ev_client_wanted(EV_NBD_WANTED, G.spec.dev, __VA_ARGS__)
 
 static void connected(void)
 {

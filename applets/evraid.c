@@ -321,19 +321,7 @@ static wanted_t *wanted_for(const char *uuid, const char *name)
 
 /* md-wanted NAME=KEY WANTED=TEXT: the array KEY is not running, TEXT says
  * why; md-started NAME=KEY when it runs. */
-static void tell_wanted(const char *key, const char *fmt, ...)
-{
-	char kv[2][400];
-	va_list ap;
-	int n;
-
-	snprintf(kv[0], sizeof(kv[0]), "NAME=%s", key);
-	n = snprintf(kv[1], sizeof(kv[1]), "WANTED=");
-	va_start(ap, fmt);
-	vsnprintf(kv[1] + n, sizeof(kv[1]) - n, fmt, ap);
-	va_end(ap);
-	ev_client_emit(EV_MD_WANTED, kv[0], kv[1], NULL);
-}
+#define tell_wanted(key, ...) ev_client_wanted(EV_MD_WANTED, key, __VA_ARGS__)
 
 /* ---- starting an array ---- */
 

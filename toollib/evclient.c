@@ -151,16 +151,22 @@ void FAST_FUNC ev_client_emit(const char *name, ...)
 	ev_client_emitv(name, kv);
 }
 
-void FAST_FUNC ev_client_wanted(const char *event, const char *name, const char *fmt, ...)
+void FAST_FUNC ev_client_wantedv(const char *event, const char *name, const char *fmt, va_list ap)
 {
-	char kv[2][512];
-	va_list ap;
+	char kv[2][600];
 	int n;
 
 	snprintf(kv[0], sizeof(kv[0]), "NAME=%s", name);
 	n = snprintf(kv[1], sizeof(kv[1]), "WANTED=");
-	va_start(ap, fmt);
 	vsnprintf(kv[1] + n, sizeof(kv[1]) - n, fmt, ap);
-	va_end(ap);
 	ev_client_emit(event, kv[0], kv[1], NULL);
+}
+
+void FAST_FUNC ev_client_wanted(const char *event, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ev_client_wantedv(event, name, fmt, ap);
+	va_end(ap);
 }

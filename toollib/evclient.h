@@ -34,6 +34,7 @@ void ev_client_emitv(const char *name, char **kv) FAST_FUNC;
  * waiting line and rescue show for NAME), TEXT from FMT. */
 void ev_client_wanted(const char *event, const char *name, const char *fmt, ...) FAST_FUNC
 	__attribute__ ((format(printf, 3, 4)));
+void ev_client_wantedv(const char *event, const char *name, const char *fmt, va_list ap) FAST_FUNC;
 
 POP_SAVED_FUNCTION_VISIBILITY
 

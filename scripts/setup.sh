@@ -16,6 +16,8 @@ PACKAGES="
  dosfstools fdisk cryptsetup-bin
  qemu-system-x86 qemu-utils
  squashfs-tools nbd-server
+ musl-tools cmake
+ dracut-core tiny-initramfs-core
 "
 
 # Not installed, only downloaded by the tests (the VM fixtures' builder,

@@ -4,8 +4,10 @@
 #   make [all]          build/busybox from .config (evbox_defconfig if none)
 #   make demo           boot the demo VM (Debian's kernel under QEMU, TCG)
 #                       and show its boot timeline (scripts/vm/demo.sh)
-#   make check          unit tests (testsuite/) and the VM scenarios, ends
-#                       with "N passed, N failed"; make unitcheck: units only
+#   make check          unit tests (testsuite/) of the glibc and the musl
+#                       builds, the VM scenarios (a smoke set of them on
+#                       musl too), ends with "N passed, N failed";
+#                       make unitcheck: units only
 #   make vmcheck        the VM scenarios (testsuite/vm/scenarios), VM="NAME..."
 #                       for some of them; "N passed, N failed"
 #   make initramfs      the image: scripts/mkinitramfs with .config's "Image
@@ -20,8 +22,9 @@
 #                       degraded; medians, sizes, MET / NOT MET;
 #                       BENCH_BASELINE=BUSYBOX: that binary too (evbox-base);
 #                       BENCH_PLAIN=0, BENCH_LUKS=0, BENCH_MD=0 skip a part
-#   make menuconfig | defconfig | tiny_defconfig | allnoconfig | oldconfig
-#        | olddefconfig | savedefconfig
+#   make menuconfig | defconfig | tiny_defconfig | evbox_musl_defconfig
+#        | tiny_musl_defconfig | allnoconfig | oldconfig | olddefconfig
+#        | savedefconfig
 #
 # BusyBox, cryptsetup and lvm2 are Debian source packages fetched into
 # build/ by scripts/deps.sh; nothing fetched is committed.
@@ -43,7 +46,7 @@ setup:
 # What a build reads besides BusyBox's pristine tree (whose version is in
 # the deps stamps): when none changed, BusyBox's make (seconds of checking)
 # is not even asked.
-INPUTS = $(wildcard applets/*.[ch] applets/*.src applets/evinit/* lib/* toollib/* Config.in scripts/*.sh scripts/kconfig/* $(BUILD)/stamps/*)
+INPUTS = $(wildcard applets/*.[ch] applets/*.src applets/evinit/* lib/* toollib/* Config.in scripts/*.sh scripts/kconfig/* $(BUILD)/stamps/* $(BUILD)/musl/stamps/*)
 
 $(BUILD)/busybox: $(KCONFIG_CONFIG) $(INPUTS)
 	+@scripts/build.sh $(BUILD) $(TOP) $(KCONFIG_CONFIG) $(BUILD)/obj $@
@@ -64,29 +67,41 @@ savedefconfig:
 # ---- tests ---------------------------------------------------------------
 # Unit tests run against their own build: evbox_defconfig plus the evtest
 # applet that drives the event core (never in the product's configs).
+# Two more builds that the build tests look at: tiny_defconfig, and
+# allnoconfig with only evinit turned on.  The same four again linked with
+# musl in build/musl/, which has build/'s layout for the tests.
 CHECK := $(BUILD)/check
+MUSL := $(BUILD)/musl
+
+# mkconfig LINES: $@ from the miniconfig LINES (files and #include lines
+# of configs/NAME), by kconfig's defconfig
+define mkconfig
+	@mkdir -p $(@D)
+	@printf '%s\n' $(1) > $(@D)/mini.config
+	@KCONFIG_CONFIG=$@ $(KCONFIG) defconfig $(@D)/mini.config >/dev/null
+endef
+inc = '\#include $(1)'
 
 $(CHECK)/config: configs/evbox_defconfig configs/check.fragment $(INPUTS)
-	@mkdir -p $(CHECK)
-	@cat configs/evbox_defconfig configs/check.fragment > $(CHECK)/mini.config
-	@KCONFIG_CONFIG=$@ $(KCONFIG) defconfig $(CHECK)/mini.config >/dev/null
-
-$(CHECK)/busybox: $(CHECK)/config $(INPUTS)
-	+@scripts/build.sh $(BUILD) $(TOP) $(CHECK)/config $(CHECK)/obj $@
-
-# Two more builds that the build tests look at: tiny_defconfig, and
-# allnoconfig with only evinit turned on.
+	$(call mkconfig,$(call inc,evbox_defconfig) $(call inc,check.fragment))
 $(BUILD)/tiny/config: configs/tiny_defconfig $(INPUTS)
-	@mkdir -p $(@D)
-	@KCONFIG_CONFIG=$@ $(KCONFIG) defconfig $(TOP)/configs/tiny_defconfig >/dev/null
+	$(call mkconfig,$(call inc,tiny_defconfig))
 $(BUILD)/allno/config: $(INPUTS)
-	@mkdir -p $(@D)
-	@echo CONFIG_EVINIT=y > $(@D)/mini.config
-	@KCONFIG_CONFIG=$@ $(KCONFIG) defconfig $(@D)/mini.config >/dev/null
-$(BUILD)/tiny/busybox $(BUILD)/allno/busybox: %/busybox: %/config $(INPUTS)
+	$(call mkconfig,CONFIG_EVINIT=y)
+$(MUSL)/config: configs/evbox_musl_defconfig configs/evbox_defconfig $(INPUTS)
+	$(call mkconfig,$(call inc,evbox_musl_defconfig))
+$(MUSL)/check/config: configs/evbox_musl_defconfig configs/evbox_defconfig configs/check.fragment $(INPUTS)
+	$(call mkconfig,$(call inc,evbox_musl_defconfig) $(call inc,check.fragment))
+$(MUSL)/tiny/config: configs/tiny_musl_defconfig configs/tiny_defconfig $(INPUTS)
+	$(call mkconfig,$(call inc,tiny_musl_defconfig))
+$(MUSL)/allno/config: $(INPUTS)
+	$(call mkconfig,CONFIG_EVINIT=y CONFIG_EVBOX_LIBC_MUSL=y)
+
+MUSLBUILDS = $(MUSL)/check/busybox $(MUSL)/busybox $(MUSL)/tiny/busybox $(MUSL)/allno/busybox
+$(CHECK)/busybox $(BUILD)/tiny/busybox $(BUILD)/allno/busybox $(MUSLBUILDS): %/busybox: %/config $(INPUTS)
 	+@scripts/build.sh $(BUILD) $(TOP) $*/config $*/obj $@
 
-TESTBUILDS = $(CHECK)/busybox $(BUILD)/busybox $(BUILD)/tiny/busybox $(BUILD)/allno/busybox
+TESTBUILDS = $(CHECK)/busybox $(BUILD)/busybox $(BUILD)/tiny/busybox $(BUILD)/allno/busybox $(MUSLBUILDS)
 
 # Unit tests and the VM scenarios, with one closing line.
 check: $(TESTBUILDS)
@@ -103,7 +118,7 @@ demo: $(BUILD)/busybox
 	@scripts/vm/demo.sh $(BUILD)
 
 unitcheck: $(TESTBUILDS)
-	@EVBOX_BUILD=$(BUILD) testsuite/runtest $(CHECK)/busybox
+	@scripts/check.sh $(BUILD) units
 
 # The image: the same .config gives the kernel, the modules (host-only or
 # generic), the compression and the output path.  Always rebuilt: its
@@ -123,7 +138,8 @@ bench: $(BUILD)/busybox
 clean:
 	@bb=$$(cat $(BUILD)/src/busybox.dir 2>/dev/null) && [ -d "$$bb" ] && \
 		$(MAKE) -s -C "$$bb" O=$(BUILD)/obj clean || true
-	rm -rf $(BUILD)/obj $(BUILD)/check $(BUILD)/tiny $(BUILD)/allno $(BUILD)/busybox
+	rm -rf $(BUILD)/obj $(BUILD)/check $(BUILD)/tiny $(BUILD)/allno $(BUILD)/busybox \
+		$(MUSL)/obj $(MUSL)/check $(MUSL)/tiny $(MUSL)/allno $(MUSL)/busybox
 distclean:
 	rm -rf $(BUILD) .config .config.old defconfig
 

@@ -4,6 +4,8 @@
 # CONFIG is a complete kconfig file (normally $TOP/.config).  The libraries
 # an applet needs are fetched and built only when that applet is enabled
 # (scripts/deps.sh), and handed to BusyBox's link as CONFIG_EXTRA_LDLIBS.
+# With EVBOX_LIBC_MUSL, BusyBox and those libraries are compiled by musl-gcc
+# (build/musl/bin/cc) and the libraries come from build/musl/deps.
 # A compiler warning in our files fails it, naming the file and line.
 set -eu
 build=$1 top=$2 config=$3 obj=$4 out=$5
@@ -20,9 +22,15 @@ cfgstr() { sed -n "s/^CONFIG_$1=\"\(.*\)\"$/\1/p" "$obj/.config"; }
 comps= libs=
 if on EVCRYPT; then comps="cryptsetup"; fi
 if on EVLVM || on EVCRYPT; then comps="$comps devmapper"; fi
-if [ -n "$comps" ]; then
+deps=$build/deps cc=
+if on EVBOX_LIBC_MUSL; then
+	deps=$build/musl/deps cc=CC=$build/musl/bin/cc
+	"$top/scripts/deps.sh" --libc musl "$build" toolchain $comps
+elif [ -n "$comps" ]; then
 	"$top/scripts/deps.sh" "$build" $comps
-	for c in $comps; do libs="$libs $(cat "$build/deps/ldlibs-$c")"; done
+fi
+if [ -n "$comps" ]; then
+	for c in $comps; do libs="$libs $(cat "$deps/ldlibs-$c")"; done
 	# One copy of each name; trylink puts them in one --start-group.
 	libs=$(printf '%s\n' $libs | awk '!seen[$0]++' | tr '\n' ' ')
 fi
@@ -38,9 +46,9 @@ log=$obj/build.log
 rm -f "$log.rc"
 {
 	rc=0
-	make $par -C "$bb" O="$obj" \
-		CONFIG_EXTRA_CFLAGS="$(cfgstr EXTRA_CFLAGS) -I$build/deps/include" \
-		CONFIG_EXTRA_LDFLAGS="$(cfgstr EXTRA_LDFLAGS) -L$build/deps/lib" \
+	make $par -C "$bb" O="$obj" $cc \
+		CONFIG_EXTRA_CFLAGS="$(cfgstr EXTRA_CFLAGS) -I$deps/include" \
+		CONFIG_EXTRA_LDFLAGS="$(cfgstr EXTRA_LDFLAGS) -L$deps/lib" \
 		CONFIG_EXTRA_LDLIBS="$(cfgstr EXTRA_LDLIBS) $libs" \
 		busybox 2>&1 || rc=$?
 	echo "$rc" > "$log.rc"

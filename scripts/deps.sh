@@ -3,6 +3,8 @@
 # source packages.  Nothing fetched here is ever committed.
 #
 #   scripts/deps.sh BUILD_DIR COMPONENT...    COMPONENT: busybox devmapper cryptsetup
+#   scripts/deps.sh --libc musl BUILD_DIR COMPONENT...
+#                                             COMPONENT: toolchain devmapper cryptsetup
 #   scripts/deps.sh --apt-sources-only        only make sure apt has deb-src entries
 #
 # Layout under BUILD_DIR:
@@ -14,6 +16,14 @@
 #   deps/check/                generated link self-check programs
 #   stamps/                    one file per finished step, holding its inputs
 #   log/                       output of each step
+#
+# With --libc musl the libraries are built with Debian's musl-gcc, each from
+# its own unpack of the same downloaded sources, and json-c and libuuid
+# (util-linux) are built from theirs too (glibc takes them from Debian's
+# -dev packages).  Everything but src/dl is under BUILD_DIR/musl/:
+#   musl/bin/cc                musl-gcc with the kernel's UAPI headers
+#   musl/kinc/                 linux/, asm/, asm-generic/, mtd/ from linux-libc-dev
+#   musl/src/ musl/deps/ musl/stamps/ musl/log/   as above
 #
 # A step runs again only when its stamp does not match (new Debian version,
 # changed configure flags) or its output is gone: a run with nothing to do
@@ -44,6 +54,18 @@ CRYPTSETUP_CONFIGURE="--enable-static --disable-shared
 LDLIBS_DEVMAPPER="devmapper m"
 LDLIBS_CRYPTSETUP="cryptsetup devmapper json-c uuid m"
 
+# musl: every library is ours to build, for size (BusyBox links a musl
+# binary with --gc-sections, which glibc's static libc does not allow).
+MUSL_CFLAGS="-Os -ffunction-sections -fdata-sections"
+JSONC_CMAKE="-DBUILD_SHARED_LIBS=OFF -DBUILD_STATIC_LIBS=ON -DBUILD_TESTING=OFF
+ -DBUILD_APPS=OFF -DDISABLE_WERROR=ON -DENABLE_THREADING=OFF -DENABLE_RDRAND=OFF
+ -DCMAKE_BUILD_TYPE=None"
+UTIL_LINUX_CONFIGURE="--disable-all-programs --enable-libuuid --disable-shared
+ --enable-static --disable-nls --without-systemd --without-udev --without-python
+ --disable-bash-completion --without-readline --without-tinfo --without-ncurses
+ --without-ncursesw --without-cap-ng --without-libz --without-user
+ --without-btrfs --disable-asciidoc --disable-poman"
+
 APT_SOURCES_FILE=/etc/apt/sources.list.d/evbox-deb-src.sources
 APT_LIST_FILE=/etc/apt/sources.list.d/evbox-deb-src.list
 
@@ -54,6 +76,7 @@ die() {
 
 usage() {
 	echo "usage: $0 BUILD_DIR busybox|devmapper|cryptsetup..." >&2
+	echo "       $0 --libc musl BUILD_DIR toolchain|devmapper|cryptsetup..." >&2
 	echo "       $0 --apt-sources-only" >&2
 	exit 2
 }
@@ -99,8 +122,8 @@ words() {
 # write_dir_file PKG DIR: record DIR in src/PKG.dir (only if it changed).
 write_dir_file() {
 	_old=
-	[ -f "$SRC/$1.dir" ] && IFS= read -r _old <"$SRC/$1.dir"
-	[ "$_old" = "$2" ] || printf '%s\n' "$2" >"$SRC/$1.dir"
+	[ -f "$UNPACK/$1.dir" ] && IFS= read -r _old <"$UNPACK/$1.dir"
+	[ "$_old" = "$2" ] || printf '%s\n' "$2" >"$UNPACK/$1.dir"
 }
 
 # ------------------------------------------------------------ missing tools
@@ -127,8 +150,18 @@ check_tools() {
 	need_cmd apt-cache apt
 	need_cmd dpkg-source dpkg-dev
 	MULTIARCH_DIR=
+	if [ "$LIBC" = musl ]; then
+		need_cmd gcc build-essential
+		need_cmd make make
+		need_cmd musl-gcc musl-tools
+		need_file /usr/include/linux/fs.h linux-libc-dev
+	fi
 	case " $1 " in
-	*" devmapper "* | *" cryptsetup "*)
+	*" cryptsetup "*)
+		[ "$LIBC" = glibc ] || need_cmd cmake cmake ;;
+	esac
+	case "$LIBC $1 " in
+	"glibc "*" devmapper "* | "glibc "*" cryptsetup "*)
 		need_cmd gcc build-essential
 		need_cmd make make
 		need_file /usr/include/linux/fs.h linux-libc-dev
@@ -149,6 +182,7 @@ check_tools() {
 		need_cmd msgfmt gettext
 		need_cmd pkg-config pkg-config
 		need_file /usr/include/linux/if_alg.h linux-libc-dev
+		[ "$LIBC" = musl ] && { tools_missing; return; }
 		need_file /usr/include/uuid/uuid.h uuid-dev
 		need_file /usr/include/json-c/json.h libjson-c-dev
 		# configure insists on popt although only the tools use it
@@ -160,6 +194,9 @@ check_tools() {
 		fi
 		;;
 	esac
+	tools_missing
+}
+tools_missing() {
 	[ -z "$MISSING" ] || die "missing $MISSING: apt-get install$MISSING_PKGS"
 }
 
@@ -244,6 +281,10 @@ apt_update() {
 	APT_UPDATED=yes
 }
 
+# version_var PKG: the variable holding PKG's version (util-linux ->
+# VERSION_util_linux)
+version_var() { echo "VERSION_$1" | tr -c 'A-Za-z0-9_\n' _; }
+
 # lookup_versions PKG...: set VERSION_<pkg> to the highest source version in
 # apt's lists, which is the one "apt-get source" picks (no pinning here).
 lookup_versions() {
@@ -265,7 +306,7 @@ lookup_versions() {
 			fi
 			die "apt knows no source package '$pkg': run 'apt-get update' as root"
 		fi
-		eval "VERSION_$pkg=\$best"
+		eval "$(version_var "$pkg")=\$best"
 	done
 }
 
@@ -281,6 +322,16 @@ if [ "${1:-}" = --apt-sources-only ]; then
 	exit 0
 fi
 
+LIBC=glibc
+if [ "${1:-}" = --libc ]; then
+	[ $# -ge 2 ] || usage
+	LIBC=$2
+	shift 2
+	case $LIBC in
+	glibc | musl) ;;
+	*) die "unknown C library '$LIBC' (glibc or musl)" ;;
+	esac
+fi
 [ $# -ge 2 ] || usage
 case $1 in
 /*) BUILD_DIR=$1 ;;
@@ -294,11 +345,13 @@ shift
 # which components and which Debian source packages
 WANT_BUSYBOX=no WANT_DM=no WANT_CS=no
 for c in "$@"; do
-	case $c in
-	busybox) WANT_BUSYBOX=yes ;;
-	devmapper) WANT_DM=yes ;;
-	cryptsetup) WANT_DM=yes WANT_CS=yes ;;
-	*) die "unknown component '$c' (busybox, devmapper or cryptsetup)" ;;
+	case $LIBC.$c in
+	glibc.busybox) WANT_BUSYBOX=yes ;;
+	musl.toolchain) ;;
+	*.devmapper) WANT_DM=yes ;;
+	*.cryptsetup) WANT_DM=yes WANT_CS=yes ;;
+	musl.busybox) die "BusyBox's source is the same for both C libraries: $0 BUILD_DIR busybox" ;;
+	*) die "unknown component '$c' (busybox, devmapper or cryptsetup; with --libc musl: toolchain)" ;;
 	esac
 done
 COMPONENTS=''
@@ -306,29 +359,59 @@ PACKAGES=''
 [ $WANT_BUSYBOX = yes ] && COMPONENTS="$COMPONENTS busybox" PACKAGES="$PACKAGES busybox"
 [ $WANT_DM = yes ] && COMPONENTS="$COMPONENTS devmapper" PACKAGES="$PACKAGES lvm2"
 [ $WANT_CS = yes ] && COMPONENTS="$COMPONENTS cryptsetup" PACKAGES="$PACKAGES cryptsetup"
+# musl has no -dev packages of these: built from Debian's sources too
+[ $WANT_CS = yes ] && [ $LIBC = musl ] && PACKAGES="$PACKAGES json-c util-linux"
 
 check_tools "$COMPONENTS"
 
 SRC=$BUILD_DIR/src
 DL=$SRC/dl
-DEPS=$BUILD_DIR/deps
-STAMPS=$BUILD_DIR/stamps
-LOGDIR=$BUILD_DIR/log
-mkdir -p "$DL" "$DEPS/lib" "$DEPS/include" "$DEPS/check" "$STAMPS" "$LOGDIR"
+if [ $LIBC = musl ]; then
+	MUSL=$BUILD_DIR/musl
+	UNPACK=$MUSL/src
+	DEPS=$MUSL/deps
+	STAMPS=$MUSL/stamps
+	LOGDIR=$MUSL/log
+	# the compiler and flags of every step, read by configure and cmake
+	# from the environment (and kept by them for make)
+	CC=$MUSL/bin/cc
+	CFLAGS=$MUSL_CFLAGS
+	export CC CFLAGS
+	# a library built for the other libc must not be found
+	PKG_CONFIG_LIBDIR=$DEPS/lib/pkgconfig
+	export PKG_CONFIG_LIBDIR
+	KEY_LIBC="musl $MUSL_CFLAGS"
+else
+	UNPACK=$SRC
+	DEPS=$BUILD_DIR/deps
+	STAMPS=$BUILD_DIR/stamps
+	LOGDIR=$BUILD_DIR/log
+	CC=gcc
+	KEY_LIBC=
+fi
+mkdir -p "$DL" "$UNPACK" "$DEPS/lib" "$DEPS/include" "$DEPS/check" "$STAMPS" "$LOGDIR"
 
 ensure_apt_sources
 lookup_versions $PACKAGES
 
 # version helpers: "2:2.6.1-4~deb12u2" -> no epoch "2.6.1-4~deb12u2",
 # upstream "2.6.1"
-version_of() { eval "echo \"\$VERSION_$1\""; }
+version_of() { eval "echo \"\$$(version_var "$1")\""; }
 noepoch() { v=$(version_of "$1"); echo "${v#*:}"; }
 upstream() { v=$(noepoch "$1"); echo "${v%-*}"; }
 
-# steps: 1 fetch, 1 unpack per package, configure + build + self-check per library
+# steps: 1 fetch, 1 unpack per package, configure + build + self-check per
+# library (musl: + the toolchain, + configure and build of json-c and libuuid)
 TOTAL=$((1 + $(echo $PACKAGES | wc -w)))
 [ $WANT_DM = yes ] && TOTAL=$((TOTAL + 3))
 [ $WANT_CS = yes ] && TOTAL=$((TOTAL + 3))
+[ $LIBC = musl ] && TOTAL=$((TOTAL + 1))
+[ $LIBC = musl ] && [ $WANT_CS = yes ] && TOTAL=$((TOTAL + 4))
+
+# Downloads are shared by both C libraries: their stamps are always in
+# BUILD_DIR/stamps (musl's STAMPS is BUILD_DIR/musl/stamps).
+FETCHED=
+[ $LIBC = musl ] && FETCHED=../../stamps/
 
 # ------------------------------------------------------------------ fetch
 
@@ -341,9 +424,9 @@ STEP=$((STEP + 1))
 fetch_args=''
 fetch_names=''
 for pkg in $PACKAGES; do
-	if ! stamp_ok "$pkg.fetched" "$(version_of "$pkg")" ||
+	if ! stamp_ok "$FETCHED$pkg.fetched" "$(version_of "$pkg")" ||
 		[ ! -f "$DL/${pkg}_$(noepoch "$pkg").dsc" ]; then
-		rm -f "$DL/${pkg}_"* "$STAMPS/$pkg.fetched"
+		rm -f "$DL/${pkg}_"* "$STAMPS/$FETCHED$pkg.fetched"
 		fetch_args="$fetch_args $pkg=$(version_of "$pkg")"
 		fetch_names="$fetch_names${fetch_names:+, }$pkg $(noepoch "$pkg")"
 	fi
@@ -354,7 +437,7 @@ if [ -n "$fetch_args" ]; then
 	for pkg in $PACKAGES; do
 		[ -f "$DL/${pkg}_$(noepoch "$pkg").dsc" ] ||
 			die "fetching $pkg: no ${pkg}_$(noepoch "$pkg").dsc in $DL (log: $LOGDIR/fetch.log)"
-		stamp_set "$pkg.fetched" "$(version_of "$pkg")"
+		stamp_set "$FETCHED$pkg.fetched" "$(version_of "$pkg")"
 	done
 fi
 
@@ -362,7 +445,7 @@ fi
 
 for pkg in $PACKAGES; do
 	STEP=$((STEP + 1))
-	dir=$SRC/$pkg-$(upstream "$pkg")
+	dir=$UNPACK/$pkg-$(upstream "$pkg")
 	ver=$(version_of "$pkg")
 	if stamp_ok "$pkg.unpacked" "$ver" && [ -d "$dir" ]; then
 		write_dir_file "$pkg" "$dir"
@@ -372,8 +455,8 @@ for pkg in $PACKAGES; do
 	# a new unpack invalidates everything built from the old one
 	rm -f "$STAMPS/$pkg.unpacked" "$STAMPS/$pkg.configured" "$STAMPS/$pkg.built"
 	old=
-	[ -f "$SRC/$pkg.dir" ] && IFS= read -r old <"$SRC/$pkg.dir"
-	case $old in "$SRC"/?*) rm -rf "$old" ;; esac
+	[ -f "$UNPACK/$pkg.dir" ] && IFS= read -r old <"$UNPACK/$pkg.dir"
+	case $old in "$UNPACK"/?*) rm -rf "$old" ;; esac
 	rm -rf "$dir"
 	run "unpack-$pkg.log" "unpacking $pkg" \
 		dpkg-source --no-copy -x "$DL/${pkg}_$(noepoch "$pkg").dsc" "$dir"
@@ -384,6 +467,88 @@ done
 JOBS=$(nproc)
 # builds here are independent of a calling make (its -j, its variables)
 unset MAKEFLAGS MFLAGS MAKELEVEL
+
+# ------------------------------------------------------ musl toolchain
+# musl-gcc's headers are musl's alone: the kernel's UAPI headers (linux/,
+# asm/ ...) that BusyBox, libdevmapper and libcryptsetup include are put
+# beside them, from linux-libc-dev, as links.
+
+# write_if_changed FILE: stdin into FILE, only when it differs (its mtime
+# is a make input)
+write_if_changed() {
+	cat >"$1.new"
+	if cmp -s "$1.new" "$1"; then rm -f "$1.new"; else mv "$1.new" "$1"; fi
+}
+
+if [ $LIBC = musl ]; then
+	STEP=$((STEP + 1))
+	mkdir -p "$MUSL/bin" "$MUSL/kinc"
+	for d in linux asm-generic mtd; do
+		ln -sfn "/usr/include/$d" "$MUSL/kinc/$d"
+	done
+	ln -sfn "/usr/include/$(gcc -print-multiarch)/asm" "$MUSL/kinc/asm"
+	printf '#!/bin/sh\n# generated by scripts/deps.sh: musl-gcc with the kernel UAPI headers\nexec musl-gcc "$@" -isystem %s\n' \
+		"$MUSL/kinc" | write_if_changed "$CC"
+	chmod 755 "$CC"
+	echo 'int main(void) { return 0; }' >"$MUSL/bin/check.c"
+	"$CC" -static -o "$MUSL/bin/check" "$MUSL/bin/check.c" >"$LOGDIR/toolchain.log" 2>&1 ||
+		die "musl-gcc cannot link a static program (log: $LOGDIR/toolchain.log)"
+	rm -f "$MUSL/bin/check" "$MUSL/bin/check.c"
+fi
+
+# ---------------------------------------------- json-c and libuuid (musl)
+
+json_c_configure() (
+	rm -rf "$1/evbox-build" && mkdir "$1/evbox-build" && cd "$1/evbox-build" &&
+		cmake $JSONC_CMAKE -DCMAKE_INSTALL_PREFIX="$DEPS" -DCMAKE_INSTALL_LIBDIR=lib ..
+)
+json_c_build() (
+	cd "$1/evbox-build" &&
+		make -j"$JOBS" install
+)
+util_linux_configure() (
+	cd "$1" &&
+		./configure $UTIL_LINUX_CONFIGURE
+)
+util_linux_build() (
+	cd "$1" &&
+		make -j"$JOBS" libuuid.la &&
+		install -m 644 .libs/libuuid.a "$DEPS/lib/libuuid.a" &&
+		install -D -m 644 libuuid/src/uuid.h "$DEPS/include/uuid/uuid.h"
+)
+
+# build_lib PKG WHAT CONFIGURE-KEY OUTPUT...: configure and build PKG
+# (PKG_configure, PKG_build with - as _) unless their stamps hold KEY and
+# the OUTPUTs (relative to DEPS) are there.
+build_lib() {
+	bl_pkg=$1 bl_what=$2 bl_key=$3
+	shift 3
+	bl_fn=$(echo "$bl_pkg" | tr - _)
+	bl_dir=$UNPACK/$bl_pkg-$(upstream "$bl_pkg")
+	STEP=$((STEP + 1))
+	if ! stamp_ok "$bl_pkg.configured" "$bl_key"; then
+		step "configuring $bl_pkg $(noepoch "$bl_pkg") ($bl_what)"
+		rm -f "$STAMPS/$bl_pkg.configured" "$STAMPS/$bl_pkg.built"
+		run "configure-$bl_pkg.log" "configuring $bl_pkg" "${bl_fn}_configure" "$bl_dir"
+		stamp_set "$bl_pkg.configured" "$bl_key"
+	fi
+	STEP=$((STEP + 1))
+	bl_have=yes
+	for bl_f in "$@"; do [ -f "$DEPS/$bl_f" ] || bl_have=no; done
+	if ! stamp_ok "$bl_pkg.built" "$bl_key" || [ $bl_have = no ]; then
+		step "building $bl_what from $bl_pkg $(noepoch "$bl_pkg")"
+		rm -f "$STAMPS/$bl_pkg.built" "$STAMPS"/check-*
+		run "build-$bl_pkg.log" "building $bl_what" "${bl_fn}_build" "$bl_dir"
+		stamp_set "$bl_pkg.built" "$bl_key"
+	fi
+}
+
+if [ $LIBC = musl ] && [ $WANT_CS = yes ]; then
+	build_lib json-c "libjson-c.a, musl" "$(version_of json-c) $(words $JSONC_CMAKE) $KEY_LIBC" \
+		lib/libjson-c.a include/json-c/json.h lib/pkgconfig/json-c.pc
+	build_lib util-linux "libuuid.a, musl" "$(version_of util-linux) $(words $UTIL_LINUX_CONFIGURE) $KEY_LIBC" \
+		lib/libuuid.a include/uuid/uuid.h
+fi
 
 # ------------------------------------------------- libdevmapper (from lvm2)
 
@@ -399,8 +564,8 @@ lvm2_build() (
 )
 
 if [ $WANT_DM = yes ]; then
-	dir=$SRC/lvm2-$(upstream lvm2)
-	key="$(version_of lvm2) $(words $LVM2_CONFIGURE)"
+	dir=$UNPACK/lvm2-$(upstream lvm2)
+	key="$(version_of lvm2) $(words $LVM2_CONFIGURE)${KEY_LIBC:+ $KEY_LIBC}"
 
 	STEP=$((STEP + 1))
 	if ! stamp_ok lvm2.configured "$key"; then
@@ -422,10 +587,14 @@ fi
 
 # ------------------------------------------------------- libcryptsetup
 
+# musl: popt is only for the command-line tools, which are not built, and
+# there is no musl popt to find: configure is told its check passed.
 cryptsetup_configure() (
-	cd "$1" &&
+	[ $LIBC = glibc ] || set -- "$1" ac_cv_lib_popt_poptConfigFileToString=yes \
+		LDFLAGS="-L$DEPS/lib"
+	cd "$1" && shift &&
 		./autogen.sh &&
-		./configure $CRYPTSETUP_CONFIGURE \
+		./configure $CRYPTSETUP_CONFIGURE "$@" \
 			CPPFLAGS="-I$DEPS/include" \
 			DEVMAPPER_CFLAGS="-I$DEPS/include" \
 			DEVMAPPER_LIBS="-L$DEPS/lib -ldevmapper"
@@ -440,9 +609,9 @@ cryptsetup_build() (
 )
 
 if [ $WANT_CS = yes ]; then
-	dir=$SRC/cryptsetup-$(upstream cryptsetup)
+	dir=$UNPACK/cryptsetup-$(upstream cryptsetup)
 	# libdevmapper.h comes from lvm2: a new lvm2 means configuring again
-	key="$(version_of cryptsetup) lvm2=$(version_of lvm2) $(words $CRYPTSETUP_CONFIGURE)"
+	key="$(version_of cryptsetup) lvm2=$(version_of lvm2) $(words $CRYPTSETUP_CONFIGURE)${KEY_LIBC:+ $KEY_LIBC}"
 
 	STEP=$((STEP + 1))
 	if ! stamp_ok cryptsetup.configured "$key"; then
@@ -502,9 +671,11 @@ EOF
 link_check() (
 	libs=
 	for l in $2; do libs="$libs -l$l"; done
+	libdir=
+	[ $LIBC = musl ] || libdir=-L$MULTIARCH_DIR
 	cd "$DEPS/check" &&
-		gcc -static -s -o "$1" "$1.c" -I"$DEPS/include" \
-			-L"$DEPS/lib" -L"$MULTIARCH_DIR" $libs &&
+		"$CC" -static -s -o "$1" "$1.c" -I"$DEPS/include" \
+			-L"$DEPS/lib" $libdir $libs &&
 		ls -l "$1"
 )
 

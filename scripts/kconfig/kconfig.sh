@@ -25,13 +25,30 @@ make -s -C "$bb" O="$obj" gen_build_files >/dev/null
 export srctree="$bb"
 cd "$obj"
 
+# expand FILE: FILE with each "#include NAME" replaced by configs/NAME
+# (expanded too); a missing one is named.
+expand() {
+	while IFS= read -r line || [ -n "$line" ]; do
+		case $line in
+		"#include "*)
+			inc=$top/configs/${line#\#include }
+			[ -f "$inc" ] || { echo "kconfig: $1: no such file to include: $inc" >&2; exit 1; }
+			expand "$inc" ;;
+		*) printf '%s\n' "$line" ;;
+		esac
+	done < "$1"
+}
+
 need() { command -v "$1" >/dev/null || { echo "kconfig: missing $1: apt-get install kconfig-frontends-nox" >&2; exit 1; }; }
 need kconfig-conf
 
 case $op in
-defconfig)	# ARG: a miniconfig file
+defconfig)	# ARG: a miniconfig file; its "#include NAME" lines are
+		# configs/NAME's lines (kconfig itself reads them as comments)
 	[ -f "$arg" ] || { echo "kconfig: no such defconfig: $arg" >&2; exit 1; }
-	KCONFIG_ALLCONFIG=$arg kconfig-conf --allnoconfig "$bb/Config.in" >/dev/null
+	expand "$arg" > "$obj/.defconfig.expanded"
+	KCONFIG_ALLCONFIG=$obj/.defconfig.expanded kconfig-conf --allnoconfig "$bb/Config.in" >/dev/null
+	rm -f "$obj/.defconfig.expanded"
 	echo "kconfig: ${KCONFIG_CONFIG#$top/} from ${arg#$top/}" ;;
 allnoconfig|allyesconfig|alldefconfig|oldconfig|olddefconfig)
 	kconfig-conf --$op "$bb/Config.in" ;;

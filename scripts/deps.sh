@@ -99,7 +99,7 @@ run() {
 # step WHAT: count a step; print it only when it actually runs.
 STEP=0
 step() {
-	echo "deps: [$STEP/$TOTAL] $*"
+	echo "deps${LIBC_SAID:-}: [$STEP/$TOTAL] $*"
 }
 
 # stamp_ok NAME KEY: true when stamps/NAME records KEY.
@@ -381,6 +381,7 @@ if [ $LIBC = musl ]; then
 	PKG_CONFIG_LIBDIR=$DEPS/lib/pkgconfig
 	export PKG_CONFIG_LIBDIR
 	KEY_LIBC="musl $MUSL_CFLAGS"
+	LIBC_SAID=" (musl)"
 else
 	UNPACK=$SRC
 	DEPS=$BUILD_DIR/deps
@@ -544,9 +545,9 @@ build_lib() {
 }
 
 if [ $LIBC = musl ] && [ $WANT_CS = yes ]; then
-	build_lib json-c "libjson-c.a, musl" "$(version_of json-c) $(words $JSONC_CMAKE) $KEY_LIBC" \
+	build_lib json-c libjson-c.a "$(version_of json-c) $(words $JSONC_CMAKE) $KEY_LIBC" \
 		lib/libjson-c.a include/json-c/json.h lib/pkgconfig/json-c.pc
-	build_lib util-linux "libuuid.a, musl" "$(version_of util-linux) $(words $UTIL_LINUX_CONFIGURE) $KEY_LIBC" \
+	build_lib util-linux libuuid.a "$(version_of util-linux) $(words $UTIL_LINUX_CONFIGURE) $KEY_LIBC" \
 		lib/libuuid.a include/uuid/uuid.h
 fi
 

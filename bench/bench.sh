@@ -1,104 +1,94 @@
 #!/bin/sh
 # bench.sh BUILD BUSYBOX - the benchmark (`make bench`; not a test).
 #
-# Three initramfs images boot the same disk with the same kernel, 5 boots
-# each, interleaved (evbox, floor, itools, evbox, ...):
-#   evbox   the evbox image, host-only for the bench disk's root
-#   floor   bench/floor.c: only the fixed steps for this disk (insmod the 11
-#           modules in order, wait for /dev/vda1, mount it, switch root)
-#   itools  Debian's initramfs-tools for the same kernel (MODULES=dep when
-#           its image holds the disk's drivers, else MODULES=most)
-# and with BENCH_BASELINE=BUSYBOX a fourth, interleaved after evbox:
-#   evbox-base  the evbox image made the same way from that other binary
-#           (an older build, to compare two versions in one run)
-# The disk: GPT, one ext4 partition vda1 whose /sbin/init is bench/marker.c.
+# Every peer boots every fixture it can, with the same kernel (Debian's,
+# from BUILD) and the same disks, interleaved (round 1: evbox, floor,
+# itools-most, ...; round 2 ...).  The peers (BENCH_PEERS picks some, in
+# this order; the section "the peers" below says how each is made):
+#   evbox        the evbox image, host-only for the fixture's root
+#   evbox-base   with BENCH_BASELINE=BUSYBOX: the same from that binary (an
+#                older build, to compare two versions in one run)
+#   floor        bench/floor.c: only the fixed steps for that disk (insmod
+#                the modules in order, wait for the device, mount, switch)
+#   itools-most  Debian's initramfs-tools, MODULES=most
+#   itools-dep   initramfs-tools MODULES=dep (no row where its image lacks
+#                the fixture's drivers: dep follows this host's root)
+#   dracut-gen   dracut --no-hostonly (one generic image), systemd + udev
+#   dracut-host  dracut with only the fixture's drivers and dracut modules
+#   tiny         tiny-initramfs (mktirfs), the plain disk only
+# A peer that cannot boot a fixture has a row that says why, no number.
+# The fixtures (each can be skipped):
+#   plain  (BENCH_PLAIN=0)  GPT, one ext4 partition vda1; all peers
+#   luks   (BENCH_LUKS=0)   luks2-ext4, the passphrase typed by the harness
+#   md     (BENCH_MD=0)     raid1-ext4 complete (both disks) and degraded
+#   stack  (BENCH_STACK=0)  md -> LUKS2 -> LVM -> ext4, complete (RAID1)
+#                           and degraded (RAID5, 2 of 3 disks)
+#   net    (BENCH_NET=0)    LTSP, NFSv3, NFSv4 and NBD roots from the test
+#                           bed's server VM, evbox and initramfs-tools
+#                           (MODULES=netboot), and the lab: N clients at once
+# Each root's /sbin/init is bench/marker.c (net: the served tree's init).
 # Measured per boot, from the console (printk.time=1):
 #   init    seconds from the kernel's "Run /init as init process" to the
-#           real root's marker line in the kernel log (same printk clock)
-#   uptime  CLOCK_BOOTTIME at the marker (= /proc/uptime, to the us): this
-#           one counts the kernel unpacking the image
-# Prints every sample, the medians, the image sizes, and whether evbox is
-# within 1.25x of the floor on init and 1.15x on uptime (MET / NOT MET).
-# Fails only when a boot does not reach the marker.  Raw numbers:
-# BUILD/bench/results.txt; consoles: BUILD/bench/console/.
+#           real root's marker line in the kernel log (same printk clock),
+#           minus the passphrase's wait (the prompt seen -> typed, 0.5 s
+#           after it) where one is typed; the KDF is counted in
+#   uptime  CLOCK_BOOTTIME at the marker (counts the kernel unpacking the
+#           image), minus the same wait
+# and each image's bytes, packed and unpacked.  Rounds: BENCH_ROUNDS (5) for
+# the core peers (evbox, evbox-base, floor, itools-dep),
+# BENCH_PEER_ROUNDS (3, at most BENCH_ROUNDS) for the others,
+# BENCH_SLOW_ROUNDS (1) for dracut's degraded boots (it starts a degraded
+# array after 2/3 of rd.retry=180 s); then -icount rounds of the core
+# peers (BENCH_ICOUNT_ROUNDS 3, BENCH_MD_ICOUNT_ROUNDS 3,
+# BENCH_STACK_ICOUNT_ROUNDS 2, BENCH_LUKS_ICOUNT_ROUNDS 0,
+# BENCH_NET_ICOUNT_ROUNDS 2): QEMU's guest clock counts instructions, so
+# the host's load does not move those tables.  Every boot has a deadline
+# (BENCH_SECONDS 120, BENCH_MD_SECONDS and BENCH_STACK_SECONDS 180,
+# BENCH_SLOW_SECONDS 300 for dracut degraded, BENCH_NET_SECONDS 240).
+# Long steps say how far along they are ("bench: [12/60] dracut-host md
+# complete round 3, 14m05s").
 #
-# Then BENCH_ICOUNT_ROUNDS (3) rounds again under QEMU's -icount, whose
-# guest clock counts instructions: a second table that the host's load
-# does not move (build/bench/table-icount.txt).
+# Writes, in BUILD/bench: results*.txt (every sample), table*.txt (medians,
+# min-max, sizes, the targets: evbox within 1.25x of the floor on init and
+# 1.15x on uptime, plain and md complete; md degraded within
+# rd.md.degraded_wait + 1 s of complete; the stack at least 4x shorter
+# than itools-dep, and degraded than any peer; network roots 8x shorter
+# than initramfs-tools', NFSv4 within 1.10x of NFSv3), results.md (those
+# tables in markdown), chart.svg (bench/chart.awk: per fixture a bar per
+# peer, init and packed size, the floor marked) and console/ (every
+# boot's console).  Fails when an evbox or floor boot does not reach its
+# marker; another peer's failed boot is its row's "n/a" and the reason.
 #
-# Then LUKS (BENCH_LUKS=0 skips it): the luks2-ext4 fixture with the marker's
-# root inside, evbox (host-only for a target with a crypttab) and
-# initramfs-tools with cryptsetup-initramfs (installed by the setup step; a
-# temporary `initramfs` line in the host's /etc/crypttab, put back on
-# exit), BENCH_LUKS_ROUNDS (BENCH_ROUNDS) boots each, the passphrase typed
-# by the harness: init minus the time the guest waited for it
-# (build/bench/table-luks.txt).
-#
-# Then md RAID1 (BENCH_MD=0 skips it): the raid1-ext4 fixture (two disks,
-# metadata 1.2) with the marker's root on the array, booted complete (both
-# members) and degraded (raid1a alone), BENCH_MD_ROUNDS (BENCH_ROUNDS)
-# times each with three images, interleaved: evbox (host-only for a target
-# whose mdadm.conf has the ARRAY line), the floor built to assemble the
-# array itself (md ioctls; degraded: at once, with the one member) and
-# initramfs-tools with mdadm's hook (mdadm installed by the setup step; a
-# temporary ARRAY line in the host's /etc/mdadm/mdadm.conf, put back on
-# exit).  Targets: complete within 1.25x of the floor, degraded within
-# rd.md.degraded_wait + 1 s of complete (build/bench/table-md.txt); then
-# BENCH_MD_ICOUNT_ROUNDS (3) rounds of the same under -icount
-# (build/bench/table-md-icount.txt).
-#
-# Then the stack (BENCH_STACK=0 skips it): md -> LUKS2 -> LVM -> ext4 with
-# the marker's root on the LV, complete (raid1-luks2-lvm-ext4, both disks)
-# and degraded (raid5-luks2-lvm-ext4, 2 of its 3 disks), BENCH_STACK_ROUNDS
-# (BENCH_ROUNDS) times each with two images, interleaved: evbox (host-only
-# for a target with the crypttab line and the fstab; raid1 / raid456 as
-# modules, as the VM rows stack_md_luks_lvm and stack_raid5_degraded make
-# theirs) and initramfs-tools with the cryptsetup-initramfs, mdadm and
-# lvm2 hooks (lvm2 installed by the setup step; temporary lines in the
-# host's /etc/crypttab and /etc/mdadm/mdadm.conf, put back on exit).  The
-# passphrase is typed by the harness and its wait subtracted, as for LUKS.
-# Targets: evbox's init at least 4x shorter than itools', complete and
-# degraded (build/bench/table-stack.txt); then BENCH_STACK_ICOUNT_ROUNDS
-# (2) rounds under -icount (build/bench/table-stack-icount.txt).
-#
-# Then network roots (BENCH_NET=0 skips them; issue 13): the test bed's
-# server VM (testsuite/vm/netbed.sh: Debian's nfs-kernel-server, dnsmasq,
-# nbd-server), started once with max(BENCH_NET_CLIENTS) NICs, and clients
-# on its ports over 127.0.0.1.  One evbox image (mkinitramfs -N) boots
+# The network roots: the test bed's server VM (testsuite/vm/netbed.sh:
+# Debian's nfs-kernel-server, dnsmasq, nbd-server), started once with
+# max(BENCH_NET_CLIENTS) NICs, and clients on its ports over 127.0.0.1.
+# One evbox image (mkinitramfs -N) boots
 #   ltsp  root=/dev/nfs nfsroot=192.168.50.1:/srv/ltsp ltsp.image=images/x86_64.img
 #   nfs3  root=/dev/nfs nfsroot=192.168.50.1:/srv/nfsroot
 #   nfs4  root=nfs4:192.168.50.1:/srv/nfsroot
 #   nbd   root=nbd:192.168.50.1:10809/root:ext4
 # all with ip=dhcp; initramfs-tools (MODULES=netboot, its mode for network
-# clients) boots nfs3 (an image with BOOT=nfs, klibc's ipconfig and
-# nfsmount) and nbd (nbd-client's hook, installed by the setup step:
-# nbdroot=192.168.50.1,root,nbd0 root=/dev/nbd0); it has no
-# ltsp.image= and no NFSv4 (klibc's nfsmount speaks v2/v3 only): those
-# rows say so, with no number.  BENCH_NET_ROUNDS (BENCH_ROUNDS) rounds,
-# interleaved.  Then the lab: N clients (each of BENCH_NET_CLIENTS, "1 4")
-# started at once, evbox ltsp, evbox nfs3 and itools nfs3 in turn: the
-# time until the last client's real root.  The server's dnsmasq runs with
-# no-ping (BENCH_NET_PING=1: its default ping check, which delays the
-# first offer to a client it has no lease for by 3 s), so that every boot
-# sees the same server.  The real root's marker is the
-# served tree's /sbin/init (testsuite/vm/root/init): its EVBOX-CLOCK line
-# in the kernel log.  Targets: evbox's NFS and NBD roots at least 8x
-# shorter than itools' (init), NFSv4 within 1.10x of NFSv3
-# (build/bench/table-net.txt); then BENCH_NET_ICOUNT_ROUNDS (2) rounds of
-# the single boots with the clients under -icount (the server is not:
-# table-net-icount.txt).  A boot's deadline: BENCH_NET_SECONDS (240).
+# clients) boots nfs3 (BOOT=nfs, klibc's ipconfig and nfsmount) and nbd
+# (nbd-client's hook: nbdroot=192.168.50.1,root,nbd0 root=/dev/nbd0); it has
+# no ltsp.image= and no NFSv4 (klibc's nfsmount speaks v2/v3 only): those
+# rows say so.  dracut's network modules are in dracut-network, which the
+# setup step does not install: its rows say so.  BENCH_NET_ROUNDS
+# (BENCH_ROUNDS) rounds, interleaved.  Then the lab: N clients (each of
+# BENCH_NET_CLIENTS, "1 4") started at once, evbox ltsp, evbox nfs3 and
+# itools nfs3 in turn: the time until the last client's real root.  The
+# server's dnsmasq runs with no-ping (BENCH_NET_PING=1: its default ping
+# check, which delays the first offer to a client it has no lease for by
+# 3 s), so that every boot sees the same server.  The marker is the served
+# tree's /sbin/init (testsuite/vm/root/init): its EVBOX-CLOCK line.
 #
-# Environment: BENCH_ROUNDS (5), BENCH_NICE (a nice value for QEMU, e.g.
-# -10 on a busy host), BENCH_REBUILD=1 (make the initramfs-tools images
-# again), BENCH_BASELINE (see above), BENCH_PLAIN=0 (skip the plain and
-# -icount tables), BENCH_LUKS=0, BENCH_MD=0, BENCH_STACK=0,
-# BENCH_MD_SECONDS and BENCH_STACK_SECONDS (the deadline of one md or
-# stack boot, 180), BENCH_NET=0, BENCH_NET_CLIENTS, BENCH_NET_ROUNDS,
-# BENCH_NET_ICOUNT_ROUNDS, BENCH_NET_SECONDS, BENCH_NET_PING=1.
+# Environment besides the above: BENCH_NICE (a nice value for QEMU, e.g.
+# -10 on a busy host), BENCH_REBUILD=1 (make the peers' images again; they
+# are kept while what they are made from is the same).
 #
-# Needs root (or sudo) for the initramfs-tools image: mkinitramfs reads
-# /lib/modules/VERSION and /boot/config-VERSION, which are made as
-# hard-link copies from BUILD for that time and removed on exit.
+# Needs root (or sudo): initramfs-tools and mktirfs read /lib/modules/VERSION
+# and /boot/config-VERSION, which are made as hard-link copies from BUILD
+# for that time and removed on exit; the hooks' host files (/etc/crypttab,
+# /etc/mdadm/mdadm.conf) get a line for that time and are put back.
 set -eu
 
 [ $# -eq 2 ] || { echo "usage: $0 BUILD BUSYBOX" >&2; exit 2; }
@@ -110,12 +100,10 @@ work=$build/bench
 . "$vm/vmlib.sh"
 uuid=be4c0000-e7b0-4c5a-9d1e-000000000001
 rounds=${BENCH_ROUNDS:-5}
-names="evbox floor itools"
 base_bb=''
 if [ -n "${BENCH_BASELINE:-}" ]; then
 	base_bb=$(realpath "$BENCH_BASELINE") && [ -x "$base_bb" ] ||
 		{ echo "bench: BENCH_BASELINE=$BENCH_BASELINE: no such binary" >&2; exit 2; }
-	names="evbox evbox-base floor itools"
 fi
 cmdline="root=UUID=$uuid"	# vm_start adds: console=ttyS0 printk.time=1 panic=-1
 # the floor's modules, in load order (.modinfo depends= decides it)
@@ -144,6 +132,9 @@ setup()
 	# then adds nbd and the NIC drivers to every initramfs-tools image,
 	# as on any Debian system that has the package)
 	[ "${BENCH_NET:-1}" = 0 ] || md_pkg="$md_pkg nbd-client"
+	# the other peers' builders
+	! want dracut-gen && ! want dracut-host || md_pkg="$md_pkg dracut-core"
+	! want tiny || md_pkg="$md_pkg tiny-initramfs-core"
 	for p in initramfs-tools cryptsetup-initramfs $md_pkg busybox zstd gcc cpio fdisk e2fsprogs qemu-system-x86; do
 		dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null | grep -q '^ii' ||
 			missing="$missing $p"
@@ -158,6 +149,13 @@ setup()
 }
 
 # ---- the disk and its root ------------------------------------------------
+# os_release DIR: DIR/etc/os-release, as any real root has: systemd (dracut's
+# init) switches only into a tree with one ("does not seem to be an OS tree")
+os_release()
+{
+	printf 'ID=evbox-bench\nNAME="evbox bench root"\n' > "$1/etc/os-release"
+}
+
 make_disk()	# -> $work/disk.img, $work/root (the tree)
 {
 	mkdir -p "$work/root/sbin" "$work/root/etc"
@@ -165,6 +163,7 @@ make_disk()	# -> $work/disk.img, $work/root (the tree)
 	cp "$work/marker" "$work/root/sbin/init"
 	# what a host-only builder reads: the root's own fstab
 	echo "UUID=$uuid / ext4 ro 0 0" > "$work/root/etc/fstab"
+	os_release "$work/root"
 
 	rm -f "$work/disk.img"
 	truncate -s 64M "$work/disk.img"
@@ -288,12 +287,26 @@ restore_host()
 	host_saved=''
 }
 
+# make_modroot: $mods/lib/modules/VERSION, hard links of BUILD's modules
+# with their own depmod (what the peers' builders read)
+make_modroot()
+{
+	mods=$work/itools-modroot
+	[ ! -s "$mods/lib/modules/$version/modules.dep" ] || return 0
+	rm -rf "$mods"
+	mkdir -p "$mods/lib/modules"
+	cp -al "$moddir" "$mods/lib/modules/$version" 2>/dev/null ||
+		cp -a "$moddir" "$mods/lib/modules/$version"
+	depmod -b "$mods" "$version"
+}
+
 # itools_make OUT NAME "MODES" MODULE-ERE "LIST-ERES" [FILE LINE]...: an
 # initramfs-tools image, the first of MODES (netboot, dep, most) whose image holds
 # every module the ERE's alternatives name and, for each of LIST-ERES
 # (space-separated), a path that it matches (cryptsetup's crypttab,
 # mdadm, lvm); each LINE is added to the host's FILE (host_append) while
-# mkinitramfs runs.  Sets built_mode.  The image is kept while the kernel,
+# mkinitramfs runs.  Sets built_mode; when no mode gives such an image,
+# returns 1 with na_why saying why.  The image is kept while the kernel,
 # initramfs-tools, its hooks' packages, the lines, the host's
 # /etc/initramfs-tools and the files the hooks read are the same
 # (BENCH_REBUILD=1: make it again).  With itools_boot set, initramfs.conf
@@ -311,15 +324,13 @@ itools_make()
 		say "$name: initramfs-tools image unchanged (MODULES=$built_mode)"
 		return 0
 	fi
-	rm -f "$out" "$out.key"
-	mods=$work/itools-modroot
-	if [ ! -s "$mods/lib/modules/$version/modules.dep" ]; then
-		rm -rf "$mods"
-		mkdir -p "$mods/lib/modules"
-		cp -al "$moddir" "$mods/lib/modules/$version" 2>/dev/null ||
-			cp -a "$moddir" "$mods/lib/modules/$version"
-		depmod -b "$mods" "$version"
+	if [ -z "${BENCH_REBUILD:-}" ] && [ -s "$out.na" ] && [ "$(sed -n 1p "$out.na")" = "$key" ]; then
+		na_why=$(sed -n 2p "$out.na")
+		say "$name: initramfs-tools made no usable image last time, nothing changed: $na_why"
+		return 1
 	fi
+	rm -f "$out" "$out.key" "$out.na"
+	make_modroot
 	conf=$work/$name-conf
 	rm -rf "$conf"
 	cp -a /etc/initramfs-tools "$conf"
@@ -337,35 +348,94 @@ itools_make()
 	done
 	make_host "$mods/lib/modules/$version" "/lib/modules/$version"
 	make_host "$build/kernel/boot/config-$version" "/boot/config-$version"
-	want=$(echo "$re" | awk -F'[|]' '{ print NF }')
-	built_mode=''
+	built_mode='' na_why=''
 	for mode in $modes; do
 		sed -i "s/^MODULES=.*/MODULES=$mode/" "$conf/initramfs.conf"
 		rm -f "$out"
 		say "$name: mkinitramfs MODULES=$mode"
 		if ! mkinitramfs -d "$conf" -o "$out" "$version" > "$work/$name-$mode.log" 2>&1; then
 			say "$name: initramfs-tools MODULES=$mode failed (see $work/$name-$mode.log)"
+			na_why="${na_why:+$na_why; }MODULES=$mode: mkinitramfs failed"
 			continue
 		fi
 		# dep looks at this host's root device, not the VM's: keep its
 		# image only if it holds what the bench disk needs
 		lsinitramfs "$out" > "$work/$name.list"
-		have=$(sed -En "s,.*/($re)\.ko\$,\1,p" "$work/$name.list" | sort -u | wc -l)
 		lacks=''
+		for m in $(echo "$re" | tr '|' ' '); do
+			grep -Eq "/$m\.ko\$" "$work/$name.list" || lacks="$lacks $m"
+		done
 		for l in $listre; do
 			grep -Eq "$l" "$work/$name.list" || lacks="$lacks $l"
 		done
-		if [ "$have" = "$want" ] && [ -z "$lacks" ]; then
+		if [ -z "$lacks" ]; then
 			built_mode=$mode
 			break
 		fi
-		say "$name: initramfs-tools MODULES=$mode: its image lacks one of $re${lacks:+ or one of$lacks}"
+		say "$name: initramfs-tools MODULES=$mode: its image lacks$lacks"
+		na_why="${na_why:+$na_why; }MODULES=$mode: its image lacks$lacks"
 	done
 	restore_host
 	unmake_host
 	trap - EXIT INT TERM
-	[ -n "$built_mode" ] || die "$name: initramfs-tools made no usable image"
+	if [ -z "$built_mode" ]; then
+		rm -f "$out"
+		printf '%s\n%s\n' "$key" "$na_why" > "$out.na"
+		return 1
+	fi
 	printf '%s\n%s\n' "$key" "$built_mode" > "$out.key"
+}
+
+# dracut_make OUT NAME [ARGS...]: a dracut image for the bench's kernel
+# (--kver, --kmoddir: make_modroot's tree, so the host's /lib/modules is
+# not needed) with ARGS, never host-only (this host's root is not the VM's
+# disk: what a peer needs is named in ARGS); dracut's default init, systemd
+# (with udev), as Debian's dracut makes it on a host with systemd.  The
+# image is kept while the kernel, dracut, the packages its modules copy
+# from, the host's dracut configuration, mdadm.conf and ARGS are the same
+# (BENCH_REBUILD=1: make it again).  Returns 1 with na_why when dracut
+# fails.
+dracut_make()
+{
+	out=$1 name=$2
+	shift 2
+	key="$version $(dpkg-query -W -f='${Version} ' dracut-core systemd udev cryptsetup-bin mdadm lvm2 2>/dev/null)$* $(cat /etc/dracut.conf /etc/dracut.conf.d/* /etc/mdadm/mdadm.conf 2>/dev/null | md5sum)"
+	if [ -z "${BENCH_REBUILD:-}" ] && [ -s "$out" ] && [ -s "$out.key" ] &&
+	   [ "$(cat "$out.key")" = "$key" ]; then
+		say "$name: dracut image unchanged"
+		return 0
+	fi
+	rm -f "$out" "$out.key"
+	make_modroot
+	say "$name: dracut $*"
+	if ! dracut -q --force --kver "$version" --kmoddir "$mods/lib/modules/$version" \
+		--no-hostonly --no-hostonly-cmdline "$@" "$out" > "$work/$name.log" 2>&1; then
+		na_why="dracut failed (see $work/$name.log: $(tail -n 1 "$work/$name.log"))"
+		say "$name: $na_why"
+		rm -f "$out"
+		return 1
+	fi
+	printf '%s\n' "$key" > "$out.key"
+}
+
+# tiny_make OUT "MODULES": a tiny-initramfs image (mktirfs; its init is one
+# static C program: root=UUID= for ext4, modules loaded in the order of its
+# list) with exactly MODULES and what they depend on (modprobe
+# --show-depends, which reads /lib/modules/VERSION: made there for that
+# time, as for initramfs-tools), no microcode.  Returns 1 with na_why when
+# mktirfs fails.
+tiny_make()
+{
+	make_modroot
+	trap 'unmake_host' EXIT INT TERM
+	make_host "$mods/lib/modules/$version" "/lib/modules/$version"
+	say "tiny: mktirfs --include-modules=$(echo $2 | tr ' ' ,)"
+	rc=0
+	mktirfs -o "$1" -m no -M no -d no --include-modules="$(echo $2 | tr ' ' ,)" "$version" \
+		> "$work/tiny.log" 2>&1 || rc=$?
+	unmake_host
+	trap - EXIT INT TERM
+	[ "$rc" = 0 ] || { na_why="mktirfs failed (see $work/tiny.log)"; return 1; }
 }
 
 # ---- sizes --------------------------------------------------------------------
@@ -400,7 +470,7 @@ unpacked_size()	# IMAGE: bytes of the cpio (a compressed one, or plain + compres
 # the passphrase 0.5 s after that prompt, and the line ends with " wait=
 # net= netup=" (wait: the prompt seen -> the passphrase typed, by the
 # host's clock; net = init - wait, netup = boottime - wait).  A boot that
-# does not reach the marker ends the bench.
+# does not reach the marker returns 1 (its console's last lines on stderr).
 boot_prompt=''
 boot_marker()
 {
@@ -424,7 +494,7 @@ boot_marker()
 		echo "bench: $name boot $round did not reach the real root's marker within $secs s: $(tail -n 1 "$d/vmconsole.err")" >&2
 		echo "--- last lines of $log" >&2
 		tail -n 25 "$log" >&2
-		exit 1
+		return 1
 	fi
 	wait=''
 	[ -z "$boot_prompt" ] ||
@@ -443,13 +513,7 @@ boot_marker()
 				printf " wait=%.6f net=%.6f netup=%.6f", wait, mark - run - wait, v["boottime"] - wait
 			printf "\n"
 		}' "$log" >> "$out" ||
-		die "$name boot $round: could not read the timestamps in $log"
-}
-
-boot_one()	# NAME ROUND [RESULTS]: the plain disk; a line in RESULTS (results.txt)
-{
-	boot_marker "$1" "$2" "$work/$1.img" "$work/console/$1-$2${vm_flags:+-icount}.log" \
-		"${3:-$work/results.txt}" "${BENCH_SECONDS:-120}" "$cmdline" "$work/disk.img"
+		{ echo "bench: $name boot $round: could not read the timestamps in $log" >&2; return 1; }
 }
 
 # awk functions the tables share: the median, min and max of a[n, 1..cnt[n]],
@@ -479,201 +543,439 @@ awk_stats='
 	}
 '
 
-# ---- the table ----------------------------------------------------------------------
-table()	# RESULTS
+# ---- the peers ----------------------------------------------------------------
+# Every initramfs system the bench knows, in the tables' order (BENCH_PEERS
+# picks some; a fixture boots those of them that can boot it):
+#   evbox        the evbox image (host-only for the fixture's root)
+#   evbox-base   the same from BENCH_BASELINE's binary
+#   floor        bench/floor.c for that disk (plain, md)
+#   itools-most  initramfs-tools MODULES=most (with cryptsetup-initramfs,
+#                mdadm and lvm2's hooks where the fixture needs them)
+#   itools-dep   initramfs-tools MODULES=dep: dep follows this host's own
+#                root device, so a fixture whose drivers it misses has no
+#                itools-dep row (the row says what the image lacks)
+#   dracut-gen   dracut --no-hostonly: one generic image for every disk
+#                fixture (all storage drivers and its crypt, dm, mdraid
+#                and lvm modules; udev assembles and unlocks what it finds)
+#   dracut-host  dracut with only the fixture's kernel drivers (--drivers)
+#                and dracut modules (-m): what host-only would keep for
+#                that disk, without reading this host's devices
+#   tiny         tiny-initramfs (mktirfs, plain only) with the floor's modules
+# dracut's images boot its default init on a host with systemd: systemd
+# with udev in the initramfs.  Rounds: the core peers (evbox, evbox-base,
+# floor, itools-dep) BENCH_ROUNDS, the others BENCH_PEER_ROUNDS (3, at most
+# BENCH_ROUNDS), dracut degraded BENCH_SLOW_ROUNDS (1: it waits 2/3 of
+# rd.retry=180 s before it starts a degraded array); -icount rounds the
+# core peers only.
+all_peers="evbox floor itools-most itools-dep dracut-gen dracut-host tiny"
+core_peers="evbox evbox-base floor itools-dep"
+# the dracut modules of dracut-host (dracut adds what they depend on) and
+# the kernel drivers of the plain disk (with their dependencies)
+dracut_host_modules="systemd-initrd dracut-systemd kernel-modules rootfs-block udev-rules base fs-lib"
+plain_drivers="virtio_pci virtio_blk crc32c_generic ext4"
+luks_drivers="dm_mod dm_crypt xts ecb aesni_intel af_alg algif_skcipher algif_hash sha256_ssse3"
+
+want()	# PEER: whether BENCH_PEERS names PEER
 {
-	awk -v itools_mode="$itools_mode" -v images="$names" "$awk_stats"'
-		/^# size / { split($4, c, "="); split($5, u, "="); split($6, f, "=")
-			csize[$3] = c[2]; usize[$3] = u[2]; fmt[$3] = f[2]; next }
+	case " $peers " in *" $1 "*) return 0 ;; esac
+	return 1
+}
+
+rounds_of()	# PEER CASE: how many rounds PEER boots in CASE
+{
+	case $1.$2 in
+	dracut-*.degraded) n=${BENCH_SLOW_ROUNDS:-1} ;;
+	*) case " $core_peers " in
+	   *" $1 "*) n=$rounds ;;
+	   *) n=${BENCH_PEER_ROUNDS:-3} ;;
+	   esac ;;
+	esac
+	[ "$n" -le "$rounds" ] || n=$rounds
+	echo "$n"
+}
+
+peer_prompt()	# PEER NAME DEVICE: what PEER prints when it asks for the LUKS NAME on DEVICE
+{
+	case $1 in
+	evbox*) echo "Passphrase for $3 ($2): " ;;
+	itools*) echo "Please unlock disk $2: " ;;
+	# systemd-ask-password on the console (its name: luks-UUID)
+	dracut*) echo "Please enter passphrase for disk " ;;
+	esac
+}
+
+elapsed()	# -> minutes and seconds since the bench started
+{
+	awk -v s="$start" '{ t = $1 - s; printf "%dm%02ds", t / 60, t % 60 }' /proc/uptime
+}
+
+# ---- a fixture: its images, its boots, its tables ----------------------------
+# fx_begin FIXTURE "CASES": a new fixture (plain, luks, md, stack) whose
+# peers' images are then made: fx_have PEER (it has its images) or
+# fx_lack PEER CASE WHY (it has none for CASE: its row says WHY).
+fx_begin()
+{
+	fx=$1 fx_cases=$2 fx_ok='' fx_bad='' fx_na=''
+	fx_sfx=-$1
+	[ "$1" != plain ] || fx_sfx=''
+}
+fx_have()	# PEER
+{
+	case " $fx_ok " in *" $1 "*) ;; *) fx_ok="$fx_ok $1" ;; esac
+}
+fx_lack()	# PEER CASE WHY
+{
+	fx_bad="$fx_bad $1.$2"
+	fx_na="$fx_na# na $1.$2 $3
+"
+	say "$1: no image for $fx${2#"$fx"}: $3"
+}
+fx_bad()	# PEER CASE: whether PEER has no image (or no number) in CASE
+{
+	case " $fx_bad " in *" $1.$2 "*) return 0 ;; esac
+	return 1
+}
+
+fx_image()	# PEER CASE: the image PEER boots in CASE of the fixture
+{
+	case $fx.$1.$2 in
+	*.dracut-gen.*) echo "$work/dracut-gen.img" ;;
+	md.floor.degraded) echo "$work/floor-md1.img" ;;
+	plain.*) echo "$work/$1.img" ;;
+	stack.*.degraded) echo "$work/$1-stack5.img" ;;
+	*) echo "$work/$1-$fx.img" ;;
+	esac
+}
+
+fx_results()	# [icount]: the fixture's results file
+{
+	echo "$work/results$fx_sfx${1:+-icount}.txt"
+}
+
+# fx_header LINE...: the results file: the LINEs ("# ..."), the host, then
+# per peer and case its image's sizes ("# size PEER.CASE compressed=
+# uncompressed= format=") or why it has none ("# na PEER.CASE WHY")
+fx_header()
+{
+	{
+		for l in "$@"; do echo "$l"; done
+		echo "# host: $(nproc) cores, load average before the boots: $(cut -d' ' -f1-3 /proc/loadavg)"
+		for c in $fx_cases; do
+			for p in $fx_ok; do
+				fx_bad "$p" "$c" && continue
+				i=$(fx_image "$p" "$c")
+				echo "# size $p.$c compressed=$(stat -L -c %s "$i") uncompressed=$(unpacked_size "$i") format=$(compression "$i")"
+			done
+		done
+		printf '%s' "$fx_na"
+	} > "$(fx_results)"
+}
+
+# fx_boot PEER CASE ROUND [icount]: one boot of the fixture until the real
+# root's marker; a line "PEER.CASE ROUND ..." in its results (boot_marker)
+fx_boot()
+{
+	fp=$1 fc=$2 fr=$3 fic=${4:-}
+	secs=${BENCH_SECONDS:-120} boot_prompt=''
+	case $fx in
+	plain) set -- "$cmdline" "$work/disk.img" ;;
+	luks) set -- "$cmdline_luks" "$luks_disk"
+	      boot_prompt=$(peer_prompt "$fp" cryptroot /dev/vda) ;;
+	md) secs=${BENCH_MD_SECONDS:-180}
+	    set -- "$cmdline_md" "$md_a"
+	    [ "$fc" != complete ] || set -- "$@" "$md_b" ;;
+	stack) secs=${BENCH_STACK_SECONDS:-180}
+	       if [ "$fc" = complete ]; then
+		       # shellcheck disable=SC2086
+		       set -- "root=UUID=$stack_fs" $stack_disks
+		       boot_prompt=$(peer_prompt "$fp" cryptstack /dev/md127)
+	       else
+		       # shellcheck disable=SC2086
+		       set -- "root=UUID=$rluks_fs" $rluks_disks
+		       boot_prompt=$(peer_prompt "$fp" cryptrl /dev/md127)
+	       fi ;;
+	esac
+	case $fp.$fc in dracut-*.degraded) secs=${BENCH_SLOW_SECONDS:-300} ;; esac
+	vm_flags=''
+	[ -z "$fic" ] || vm_flags=$vm_icount
+	fa=$1
+	shift
+	rc=0
+	boot_marker "$fp.$fc" "$fr" "$(fx_image "$fp" "$fc")" \
+		"$work/console/$fx-$fp-$fc-$fr${fic:+-icount}.log" "$(fx_results "$fic")" "$secs" "$fa" "$@" || rc=$?
+	vm_flags='' boot_prompt=''
+	return $rc
+}
+
+# fx_boots "PEERS" "CASES" [icount]: the boots of the fixture, round by
+# round, the cases and the peers interleaved in each (under -icount:
+# fx_icount rounds of each), saying how far along they are.  A peer's
+# boot that does not reach the marker: its row says so and its other
+# rounds in that case are left out; evbox's or the floor's ends the bench.
+fx_boots()
+{
+	bp=$1 bc=$2 bi=${3:-} plan=''
+	maxr=$rounds
+	[ -z "$bi" ] || maxr=$fx_icount
+	for r in $(seq 1 "$maxr"); do
+		for c in $bc; do
+			for p in $bp; do
+				fx_bad "$p" "$c" && continue
+				[ -n "$bi" ] || [ "$r" -le "$(rounds_of "$p" "$c")" ] || continue
+				plan="$plan $r:$c:$p"
+			done
+		done
+	done
+	total=$(echo $plan | wc -w) i=0
+	for b in $plan; do
+		r=${b%%:*} p=${b##*:} c=${b#*:}
+		c=${c%%:*} i=$((i + 1))
+		fx_bad "$p" "$c" && continue
+		note=''
+		case $p.$c in
+		dracut-*.degraded) note=' (dracut starts the array after 2/3 of rd.retry=180: 2+ min)' ;;
+		itools-*.degraded) note=' (initramfs-tools waits 20+ s)' ;;
+		esac
+		cs=" $c"
+		[ "$c" != "$fx" ] || cs=''
+		say "[$i/$total] $p $fx$cs round $r${bi:+ -icount}$note, $(elapsed)"
+		fx_boot "$p" "$c" "$r" "$bi" && continue
+		case $p in evbox|evbox-base|floor) die "$p $fx$cs: boot $r did not reach the marker" ;; esac
+		fx_bad="$fx_bad $p.$c"
+		echo "# na $p.$c boot $r did not reach the real root's marker within $secs s (console: $work/console/$fx-$p-$c-$r${bi:+-icount}.log)" >> "$(fx_results "$bi")"
+	done
+}
+
+# peer_table RESULTS TARGETS [SUMMARY [ONLY]]: the table of a results file
+# (fx_header's lines and boot_marker's), a row per peer and case in the
+# order of the header, then TARGETS (awk: an END block with mi, mu,
+# ratio, uratio, by_round, target); with SUMMARY, a line per row appended
+# to it for results.md and the chart ("LABEL PEER ok BOOTS INIT MIN MAX
+# UPTIME PACKED CPIO FORMAT" or "LABEL PEER na WHY"); ONLY: these peers'
+# rows only.  init is net (init - wait) where a passphrase was typed.
+peer_table()
+{
+	awk -v fix="$fx" -v summary="${3:-}" -v only="${4:-}" -v md_wait="${md_wait:-}" "$awk_stats"'
+		function key(n) { if (!(n in seen)) { seen[n] = 1; order[++no] = n } }
+		function split_name(n,    i) { i = index(n, "."); peer = substr(n, 1, i - 1); cs = substr(n, i + 1) }
+		function label(c) { return (c == fix || c == "complete") ? fix : fix "-" c }
+		/^# size / { key($3); for (i = 4; i <= NF; i++) { split($i, kv, "="); sz[$3, kv[1]] = kv[2] }; next }
+		/^# na / { key($3); r = $0; sub(/^# na [^ ]* /, "", r); na[$3] = r; next }
 		/^#/ { next }
 		{
-			n = $1
+			n = $1; key(n); split("", v)
 			for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-			k = ++cnt[n]; init[n, k] = v["init"]; up[n, k] = v["boottime"]; run[n, k] = v["run"]
+			k = ++cnt[n]
+			init[n, k] = ("net" in v) ? v["net"] : v["init"]
+			up[n, k] = ("netup" in v) ? v["netup"] : ("boottime" in v) ? v["boottime"] : v["uptime"]
+			run[n, k] = ("run" in v) ? v["run"] : 0
+			wt[n, k] = ("wait" in v) ? v["wait"] : 0
 		}
+		function mi(n) { return (cnt[n] && !(n in na)) ? median(init, n) : -1 }
+		function mu(n) { return (cnt[n] && !(n in na)) ? median(up, n) : -1 }
+		function ratio(a, b) { return (mi(a) > 0 && mi(b) > 0) ? mi(a) / mi(b) : 0 }
+		function uratio(a, b) { return (mu(a) > 0 && mu(b) > 0) ? mu(a) / mu(b) : 0 }
 		# the boots of A and B paired by round: the median of the ratios
 		# (steadier than the ratio of the medians when the host load drifts)
 		function by_round(a, b, what,    k, r) {
-			for (k = 1; k <= cnt[b]; k++)
+			cnt["r"] = cnt[b] < cnt[a] ? cnt[b] : cnt[a]
+			for (k = 1; k <= cnt["r"]; k++)
 				r["r", k] = what == "init" ? init[a, k] / init[b, k] : up[a, k] / up[b, k]
-			cnt["r"] = cnt[b]
 			return median(r, "r")
 		}
+		function target(what, r, goal, ge) {
+			if (r == 0) { printf "%-46s   n/a (not booted)\n", what; return }
+			printf "%-46s %6.2fx  (target %s %gx)  %s\n", what, r, ge ? ">=" : "<=", goal,
+				(ge ? r >= goal : r <= goal) ? "MET" : "NOT MET"
+		}
 		END {
-			nn = split(images, names, " ")
-			printf "\n%-10s %-5s %9s %9s %7s %7s %7s  %-29s %s\n", "image", "comp", "packed", "cpio",
-				"kernel", "init", "uptime", "init samples (s)", "uptime samples (s)"
-			for (i = 1; i <= nn; i++) {
-				n = names[i]
-				mi[n] = median(init, n); mu[n] = median(up, n)
-				printf "%-10s %-5s %9s %9s %7.3f %7.3f %7.3f  %-29s %s\n", n, fmt[n], csize[n], usize[n],
-					median(run, n), mi[n], mu[n], samples(init, n), samples(up, n)
+			printf "\n%-12s %-9s %-5s %9s %9s %6s %7s %13s %7s %13s %5s %6s %2s  %s\n", "peer", "case", "comp",
+				"packed", "cpio", "kernel", "init", "(min-max)", "uptime", "(min-max)", "wait", "/evbox",
+				"n", "init samples (s)"
+			for (o = 1; o <= no; o++) {
+				n = order[o]; split_name(n)
+				if (only != "" && index(" " only " ", " " peer " ") == 0) continue
+				if ((n in na) || !cnt[n]) {
+					why = (n in na) ? na[n] : "not booted"
+					printf "%-12s %-9s n/a: %s\n", peer, cs, why
+					if (summary != "") print label(cs), peer, "na", why >> summary
+					continue
+				}
+				m = median(init, n); u = median(up, n); e = "evbox." cs
+				x = (mi(e) > 0) ? sprintf("%.2fx", m / mi(e)) : "-"
+				w = median(wt, n); w = w > 0 ? sprintf("%.2f", w) : "-"
+				kr = median(run, n); kr = kr > 0 ? sprintf("%.3f", kr) : "-"
+				printf "%-12s %-9s %-5s %9s %9s %6s %7.3f %6.2f-%-6.2f %7.3f %6.2f-%-6.2f %5s %6s %2d  %s\n",
+					peer, cs, sz[n, "format"], sz[n, "compressed"], sz[n, "uncompressed"], kr,
+					m, least(init, n), most(init, n), u, least(up, n), most(up, n), w, x, cnt[n], samples(init, n)
+				if (summary != "")
+					printf "%s %s ok %d %.3f %.3f %.3f %.3f %s %s %s\n", label(cs), peer, cnt[n], m,
+						least(init, n), most(init, n), u, sz[n, "compressed"], sz[n, "uncompressed"],
+						sz[n, "format"] >> summary
 			}
-			printf "\nsizes in bytes; medians of %d boots each, interleaved; kernel = uptime at Run /init\n", cnt["floor"]
-			printf "init = Run /init -> the real root marker (printk clock); uptime = CLOCK_BOOTTIME at the marker\n"
-			printf "itools = initramfs-tools, MODULES=%s\n\n", itools_mode
-			ri = mi["evbox"] / mi["floor"]; ru = mu["evbox"] / mu["floor"]
-			printf "evbox/floor init:   %.2fx  (target <= 1.25x)  %s\n", ri, ri <= 1.25 ? "MET" : "NOT MET"
-			printf "evbox/floor uptime: %.2fx  (target <= 1.15x)  %s\n", ru, ru <= 1.15 ? "MET" : "NOT MET"
-			printf "itools/floor:       %.2fx init, %.2fx uptime\n", mi["itools"] / mi["floor"], mu["itools"] / mu["floor"]
-			printf "evbox/floor by round (median of the per-round ratios): %.2fx init, %.2fx uptime\n",
-				by_round("evbox", "floor", "init"), by_round("evbox", "floor", "uptime")
-			if (cnt["evbox-base"]) {
-				printf "evbox/evbox-base:   %.2fx init, %.2fx uptime (medians); by round: %.2fx init, %.2fx uptime\n",
-					mi["evbox"] / mi["evbox-base"], mu["evbox"] / mu["evbox-base"],
-					by_round("evbox", "evbox-base", "init"), by_round("evbox", "evbox-base", "uptime")
-			}
-		}' "$1"
+			printf "\nsizes in bytes (packed: the image file; cpio: unpacked); medians (min-max) of n boots, interleaved;\n"
+			printf "kernel = uptime at Run /init (the kernel has unpacked the image); init = Run /init -> the real root'"'"'s\n"
+			printf "marker (printk clock); uptime = CLOCK_BOOTTIME at the marker; where a passphrase is typed both are\n"
+			printf "minus wait (the prompt seen -> the passphrase typed, 0.5 s after it, host clock); /evbox = init / evbox'"'"'s\n"
+			printf "init in the same case; n = boots\n\n"
+		}
+	'"$2" "$1"
 }
 
-# ---- LUKS: the same two initramfs systems, a passphrase typed --------------
-# The luks2-ext4 fixture (LUKS2, pbkdf2 at 1000 iterations, made in a VM by
-# testsuite/vm/fixture.sh) with the marker's root inside.  evbox: the image
-# the VM scenarios use (scripts/vm/vmlib.sh make_image: host-only for a
-# target whose crypttab names the device); itools: initramfs-tools with
-# cryptsetup-initramfs, whose hook reads the host's /etc/crypttab: one line
-# with the `initramfs` option is added there while mkinitramfs runs, and
-# the file is put back as it was on exit.  The harness (vmconsole) types
-# the passphrase 0.5 s after the prompt (both flush their input after
-# printing it).  Reported: init (Run /init -> marker, printk clock), wait
-# (the host's time from the prompt seen to the passphrase typed: without
-# -icount the guest's clock is the host's) and init - wait.  The KDF
-# (1000 pbkdf2-sha256 iterations, milliseconds) is counted in.
+# the targets of each fixture's table (peer_table's TARGETS)
+plain_targets='END {
+	target("evbox/floor init", ratio("evbox.plain", "floor.plain"), 1.25, 0)
+	target("evbox/floor uptime", uratio("evbox.plain", "floor.plain"), 1.15, 0)
+	if (mi("evbox.plain") > 0 && mi("floor.plain") > 0)
+		printf "evbox/floor by round (median of the per-round ratios): %.2fx init, %.2fx uptime\n",
+			by_round("evbox.plain", "floor.plain", "init"), by_round("evbox.plain", "floor.plain", "uptime")
+	if (mi("evbox-base.plain") > 0)
+		printf "evbox/evbox-base: %.2fx init, %.2fx uptime (medians); by round: %.2fx init, %.2fx uptime\n",
+			ratio("evbox.plain", "evbox-base.plain"), uratio("evbox.plain", "evbox-base.plain"),
+			by_round("evbox.plain", "evbox-base.plain", "init"), by_round("evbox.plain", "evbox-base.plain", "uptime")
+}'
+luks_targets='END { printf "the KDF (pbkdf2, 1000 iterations) is in init\n" }'
+md_targets='END {
+	target("complete, evbox/floor init", ratio("evbox.complete", "floor.complete"), 1.25, 0)
+	target("complete, evbox/floor uptime", uratio("evbox.complete", "floor.complete"), 1.15, 0)
+	for (o = 1; o <= no; o++) {
+		split_name(order[o])
+		if (cs != "complete" || mi(order[o]) < 0 || mi(peer ".degraded") < 0) continue
+		d = mi(peer ".degraded") - mi(order[o])
+		if (peer == "evbox")
+			printf "degraded - complete, %-11s %6.2f s init  (target <= rd.md.degraded_wait %s + 1 s)  %s\n",
+				peer ":", d, md_wait, d <= md_wait + 1 ? "MET" : "NOT MET"
+		else
+			printf "degraded - complete, %-11s %6.2f s init\n", peer ":", d
+	}
+	printf "(the floor starts the array at once; initramfs-tools: mdadm --run in the 20th 1 s round;\n"
+	printf "dracut: after 2/3 of rd.retry, 180 s)\n"
+}'
+stack_targets='END {
+	target("complete, itools-dep/evbox init", ratio("itools-dep.complete", "evbox.complete"), 4, 1)
+	target("degraded, itools-dep/evbox init", ratio("itools-dep.degraded", "evbox.degraded"), 4, 1)
+	best = 0
+	for (o = 1; o <= no; o++) {
+		split_name(order[o])
+		if (cs == "degraded" && peer != "evbox" && mi(order[o]) > 0 && (best == 0 || mi(order[o]) < best)) {
+			best = mi(order[o]); bp = peer
+		}
+	}
+	target("degraded, the fastest other peer/evbox init" (best ? " (" bp ")" : ""),
+		best && mi("evbox.degraded") > 0 ? best / mi("evbox.degraded") : 0, 4, 1)
+}'
+
+# fx_bench ICOUNT-ROUNDS TITLE TARGETS: the fixture's boots (fx_boots of
+# every peer with an image), its table (BUILD/bench/table$fx_sfx.txt, rows
+# into summary.txt); then ICOUNT-ROUNDS rounds of its core peers under
+# -icount, whose guest clock counts instructions, so that the host's load
+# does not move the ratios (results$fx_sfx-icount.txt, table...-icount.txt)
+fx_bench()
+{
+	res=$(fx_results)
+	fx_boots "$fx_ok" "$fx_cases"
+	echo "# host load average after the boots: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$res"
+	{ grep '^# ' "$res" | grep -v '^# size \|^# na '; peer_table "$res" "$3" "$work/summary.txt"; } |
+		tee "$work/table$fx_sfx.txt"
+	[ "$1" -gt 0 ] || return 0
+	fx_core=''
+	for p in $fx_ok; do
+		case " $core_peers " in *" $p "*) fx_core="$fx_core $p" ;; esac
+	done
+	[ -n "$fx_core" ] || return 0
+	grep '^# ' "$res" | grep -v '^# host load average after' > "$(fx_results icount)"
+	fx_icount=$1
+	fx_boots "$fx_core" "$fx_cases" icount
+	echo
+	echo "$2 with -icount shift=0 (guest instructions, 1 ns each; independent of the host's load):"
+	peer_table "$(fx_results icount)" "$3" "" "$fx_core" | tee "$work/table$fx_sfx-icount.txt"
+}
+
+# peer_itools CASE MODULE-ERE "LIST-ERES" [FILE LINE]...: the images of
+# itools-most and itools-dep (those BENCH_PEERS names) for CASE of the
+# fixture (itools_make, one mode each)
+peer_itools()
+{
+	pc=$1
+	shift
+	for mode in most dep; do
+		want "itools-$mode" || continue
+		pi=$(fx_image "itools-$mode" "$pc")
+		pn=$(basename "$pi" .img)
+		say "making the initramfs-tools image $pn (MODULES=$mode)"
+		if itools_make "$pi" "$pn" "$mode" "$@"; then
+			fx_have "itools-$mode"
+		else
+			fx_lack "itools-$mode" "$pc" "$na_why"
+		fi
+	done
+}
+
+# peer_dracut CASE "DRACUT-MODULES" "DRIVERS": the images of dracut-gen
+# (one for every fixture) and dracut-host (-m the dracut_host_modules and
+# DRACUT-MODULES, --drivers the plain disk's and DRIVERS) for CASE
+peer_dracut()
+{
+	if want dracut-gen; then
+		if dracut_make "$work/dracut-gen.img" dracut-gen; then
+			fx_have dracut-gen
+		else
+			fx_lack dracut-gen "$1" "$na_why"
+		fi
+	fi
+	if want dracut-host; then
+		pi=$(fx_image dracut-host "$1")
+		if dracut_make "$pi" "$(basename "$pi" .img)" -m "$dracut_host_modules${2:+ $2}" \
+			--drivers "$plain_drivers${3:+ $3}"; then
+			fx_have dracut-host
+		else
+			fx_lack dracut-host "$1" "$na_why"
+		fi
+	fi
+}
+
+# ---- LUKS, md, the stack: the fixtures' keys ------------------------------------
+# LUKS: luks2-ext4 (LUKS2, pbkdf2 at 1000 iterations, made in a VM by
+# testsuite/vm/fixture.sh) with the marker's root inside; evbox: the VM
+# scenarios' image (scripts/vm/vmlib.sh make_image) for a target whose
+# crypttab names the device; initramfs-tools: cryptsetup-initramfs, whose
+# hook reads the host's /etc/crypttab (a line with `initramfs` added
+# while mkinitramfs runs, the file put back on exit); dracut: no crypttab,
+# it unlocks the LUKS device udev finds (luks-UUID).  The harness
+# (vmconsole) types the passphrase 0.5 s after the prompt (they flush
+# their input after printing it); its wait is subtracted.
 luks_uuid=5e1f0100-e7b0-4c5a-9d1e-000000000001
 luks_fs=5e1f0100-e7b0-4c5a-9d1e-000000000002
 luks_pass=evbox-test
 
-luks_boot()	# NAME ROUND PROMPT -> a line in $work/results-luks.txt
-{
-	vm_flags='' boot_prompt=$3
-	boot_marker "$1" "$2" "$work/$1-luks.img" "$work/console/$1-luks-$2.log" \
-		"$work/results-luks.txt" "${BENCH_SECONDS:-120}" "$cmdline_luks" "$luks_disk"
-	boot_prompt=''
-}
-
-luks_table()	# RESULTS
-{
-	awk "$awk_stats"'
-		/^#/ { next }
-		{
-			n = $1; if (!(n in cnt)) order[++names] = n
-			for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-			k = ++cnt[n]; init[n, k] = v["init"]; wait[n, k] = v["wait"]; net[n, k] = v["net"]
-		}
-		END {
-			printf "\n%-7s %7s %7s %9s  %s\n", "image", "init", "wait", "init-wait", "init-wait samples (s)"
-			for (i = 1; i <= names; i++) {
-				n = order[i]
-				printf "%-7s %7.3f %7.3f %9.3f  %s\n", n, median(init, n), median(wait, n),
-					median(net, n), samples(net, n)
-			}
-			printf "\nmedians of %d boots each, interleaved; init = Run /init -> the real root marker;\n", cnt[order[1]]
-			printf "wait = the prompt seen -> the passphrase typed (0.5 s after it); the KDF (pbkdf2, 1000 iterations) is in init-wait\n"
-			if (cnt["evbox"] && cnt["itools"])
-				printf "itools/evbox init-wait: %.2fx\n", median(net, "itools") / median(net, "evbox")
-		}' "$1"
-}
-
-# ---- md RAID1: the array complete and degraded -------------------------------
-# The raid1-ext4 fixture (testsuite/vm/fixtures/raid1-ext4.recipe: two 32
-# MiB disks, an md RAID1 over both, metadata 1.2, name evbox:root, made in a
-# VM by Debian's mdadm) with the marker's root on the array.  Complete: both
-# disks; degraded: raid1a alone.  Three images, each booted in both cases:
-#   evbox   the image builder's (make_image, as the VM scenarios make it)
-#           for a target whose fstab names the root (the array's ext4) and
-#           whose /etc/mdadm/mdadm.conf has the ARRAY line: md_mod and raid1
-#           come from its level=; degraded, evraid starts the array after
-#           the default rd.md.degraded_wait= (EVRAID_DEGRADED_WAIT)
-#   floor   floor.c built to assemble md0 itself: floor-md from vda and
-#           vdb, floor-md1 from vda alone (degraded at once, no wait), with
-#           md-mod and raid1 besides the plain floor's modules
-#   itools  initramfs-tools with mdadm's hook, which reads the host's
-#           /etc/mdadm/mdadm.conf: the ARRAY line is added there while
-#           mkinitramfs runs, and the file is put back as it was on exit.
-#           Degraded, its own rule starts the array: mdadm --run in the
-#           20th round (2/3 of max(30, rootdelay)) of its 1 s wait for the
-#           root
-# Reported: init (Run /init -> marker) and uptime at the marker, medians
-# with min and max; every boot has a deadline (BENCH_MD_SECONDS, 180).
+# md RAID1: raid1-ext4 (testsuite/vm/fixtures/raid1-ext4.recipe: two 32 MiB
+# disks, md RAID1, metadata 1.2, name evbox:root) with the marker's root on
+# the array; complete: both disks; degraded: raid1a alone.  evbox: make_image
+# for a target whose mdadm.conf has the ARRAY line (degraded: evraid starts
+# the array after rd.md.degraded_wait=); the floor built to assemble md0
+# itself (floor-md from vda and vdb, floor-md1 from vda alone, at once);
+# initramfs-tools with mdadm's hook (the ARRAY line added to the host's
+# /etc/mdadm/mdadm.conf while mkinitramfs runs; degraded: mdadm --run in
+# the 20th 1 s round of its wait for the root); dracut: udev's incremental
+# assembly, a degraded array started after 2/3 of rd.retry (180 s).
 md_uuid=5e1f0400:e7b04c5a:9d1e0000:00000001
 md_fs=5e1f0400-e7b0-4c5a-9d1e-000000000002
 md_line="ARRAY /dev/md/root level=raid1 metadata=1.2 num-devices=2 UUID=$md_uuid name=evbox:root"
 md_modules="$floor_modules md-mod raid1"
 
-md_boot()	# NAME CASE ROUND [icount] -> a line "NAME.CASE ROUND ..." in $work/results-md.txt
-{		# (results-md-icount.txt with icount)
-	img=$work/$1-md.img
-	[ "$1.$2" != floor.degraded ] || img=$work/floor-md1.img
-	disks=$md_a
-	[ "$2" != complete ] || disks="$md_a $md_b"
-	# shellcheck disable=SC2086
-	boot_marker "$1.$2" "$3" "$img" "$work/console/$1-md-$2-$3${4:+-$4}.log" "$work/results-md${4:+-$4}.txt" \
-		"${BENCH_MD_SECONDS:-180}" "$cmdline_md" $disks
-}
-
-md_table()	# RESULTS
-{
-	awk -v wait="$md_wait" "$awk_stats"'
-		/^# size / { split($4, cz, "="); split($5, uz, "="); csize[$3] = cz[2]; usize[$3] = uz[2]; next }
-		/^#/ { next }
-		{
-			n = $1
-			for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-			k = ++cnt[n]; init[n, k] = v["init"]; up[n, k] = v["boottime"]
-		}
-		END {
-			printf "\n%-6s %-8s %8s %9s %7s %13s %7s %13s  %s\n", "image", "case", "packed", "cpio",
-				"init", "(min-max)", "uptime", "(min-max)", "init samples (s)"
-			for (c = 1; c <= 2; c++) for (i = 1; i <= 3; i++) {
-				im = i == 1 ? "evbox" : i == 2 ? "floor" : "itools"
-				cs = c == 1 ? "complete" : "degraded"
-				n = im "." cs
-				img = n == "floor.degraded" ? "floor-md1" : im "-md"
-				mi[n] = median(init, n); mu[n] = median(up, n)
-				printf "%-6s %-8s %8s %9s %7.3f %6.2f-%-6.2f %7.3f %6.2f-%-6.2f  %s\n", im, cs,
-					csize[img], usize[img], mi[n], least(init, n), most(init, n),
-					mu[n], least(up, n), most(up, n), samples(init, n)
-			}
-			printf "\nsizes in bytes; medians (min-max) of %d boots each, interleaved\n", cnt["floor.complete"]
-			printf "init = Run /init -> the real root marker (printk clock); uptime = CLOCK_BOOTTIME at the marker\n\n"
-			ri = mi["evbox.complete"] / mi["floor.complete"]
-			ru = mu["evbox.complete"] / mu["floor.complete"]
-			printf "complete, evbox/floor init:   %.2fx  (target <= 1.25x)  %s\n", ri, ri <= 1.25 ? "MET" : "NOT MET"
-			printf "complete, evbox/floor uptime: %.2fx  (target <= 1.15x)  %s\n", ru, ru <= 1.15 ? "MET" : "NOT MET"
-			for (i = 1; i <= 3; i++) {
-				im = i == 1 ? "evbox" : i == 2 ? "floor" : "itools"
-				d[im] = mi[im ".degraded"] - mi[im ".complete"]
-			}
-			printf "degraded - complete, evbox:  %5.2f s init  (target <= rd.md.degraded_wait %s + 1 s)  %s\n",
-				d["evbox"], wait, d["evbox"] <= wait + 1 ? "MET" : "NOT MET"
-			printf "degraded - complete, floor:  %5.2f s init  (the floor starts it at once)\n", d["floor"]
-			printf "degraded - complete, itools: %5.2f s init  (its rule: mdadm --run in the 20th 1 s round)\n", d["itools"]
-			printf "itools/floor complete: %.2fx init; itools/evbox degraded: %.2fx init\n",
-				mi["itools.complete"] / mi["floor.complete"], mi["itools.degraded"] / mi["evbox.degraded"]
-		}' "$1"
-}
-
-# ---- the stack: md -> LUKS2 -> LVM -> ext4, complete and degraded ----------
-# Two fixtures with the marker's root on the LV (testsuite/vm/fixture.sh):
+# The stack: md -> LUKS2 -> LVM -> ext4, the marker's root on the LV:
 #   complete  raid1-luks2-lvm-ext4: md RAID1 (1.2, evbox:stack) over both
-#             disks, LUKS2 $stack_uuid on the array, PV, VG evboxstack, LV
-#             root, ext4 $stack_fs
+#             disks, LUKS2 $stack_uuid on the array, VG evboxstack, LV root
 #   degraded  raid5-luks2-lvm-ext4: md RAID5 (1.2, evbox:rluks) over three
-#             disks, booted with a and b only; LUKS2 $rluks_uuid on it, VG
-#             evboxrl, LV root, ext4 $rluks_fs
-# Two images each, booted interleaved:
-#   evbox   make_image for a target whose crypttab names the LUKS UUID and
-#           whose fstab names the root (as the VM rows stack_md_luks_lvm
-#           and stack_raid5_degraded make theirs): raid1 / raid456 as
-#           modules, dm_mod from the crypttab; degraded, evraid starts the
-#           array after rd.md.degraded_wait= (the default)
-#   itools  initramfs-tools with the hooks of cryptsetup-initramfs (a
-#           `luks,initramfs` line in the host's /etc/crypttab), mdadm (the
-#           ARRAY line in /etc/mdadm/mdadm.conf) and lvm2 (its udev rules
-#           activate the VG), both files put back on exit
-# The passphrase is typed 0.5 s after the prompt (boot_marker); reported:
-# init and uptime minus that wait, medians with min and max.  Targets:
-# evbox's init at least 4x shorter than itools', complete and degraded.
+#             disks, booted with a and b only; LUKS2 $rluks_uuid, VG evboxrl
+# evbox: make_image for a target with the crypttab line and the fstab
+# (raid1 / raid456 as modules, as the VM rows stack_md_luks_lvm and
+# stack_raid5_degraded make theirs); initramfs-tools with the
+# cryptsetup-initramfs, mdadm and lvm2 hooks (lines in the host's
+# /etc/crypttab and /etc/mdadm/mdadm.conf, put back on exit); dracut as
+# for md and LUKS, its lvm module activating the VG.  Targets: evbox's init
+# at least 4x shorter than itools-dep's, complete and degraded, and the
+# degraded one 4x shorter than any peer's.
 stack_md=5e1f0700:e7b04c5a:9d1e0000:00000001
 stack_uuid=5e1f0700-e7b0-4c5a-9d1e-000000000003
 stack_fs=5e1f0700-e7b0-4c5a-9d1e-000000000002
@@ -681,121 +983,27 @@ rluks_md=5e1f0504:e7b04c5a:9d1e0000:00000001
 rluks_uuid=5e1f0504-e7b0-4c5a-9d1e-000000000003
 rluks_fs=5e1f0504-e7b0-4c5a-9d1e-000000000002
 
-# stack_images SUFFIX MODULE CRYPTNAME LUKS-UUID ARRAY-LINE: evbox-SUFFIX.img
-# (the VM rows' image for $work/SUFFIX-target: the fstab of the fixture's
-# root $work/SUFFIX-root, the crypttab line, MODULE) and itools-SUFFIX.img
-# (the crypttab line with `initramfs` and the ARRAY line in the host's
-# files); appends itools' MODULES= to stack_modes
+# stack_images CASE SUFFIX MODULE CRYPTNAME LUKS-UUID ARRAY-LINE: the images
+# of CASE: evbox-SUFFIX.img (the VM rows' image for $work/SUFFIX-target:
+# the fstab of the fixture's root $work/SUFFIX-root, the crypttab line,
+# MODULE), the initramfs-tools ones (the crypttab line with `initramfs`
+# and the ARRAY line in the host's files) and dracut's
 stack_images()
 {
-	t=$work/$1-target
+	t=$work/$2-target
 	mkdir -p "$t/etc"
-	cp "$work/$1-root/etc/fstab" "$t/etc/fstab"
-	echo "$3 UUID=$4 none luks" > "$t/etc/crypttab"
-	say "making the evbox $1 image"
-	vm_extra_modules=$2 make_image "$work/evbox-$1.img" "$t" > "$work/evbox-$1.log" 2>&1 ||
-		{ cat "$work/evbox-$1.log" >&2; die "cannot make the evbox $1 image"; }
-	say "making the initramfs-tools $1 image"
-	itools_make "$work/itools-$1.img" "itools-$1" "$itools_mode most" \
-		"virtio_blk|virtio_pci|ext4|dm-mod|dm-crypt|md-mod|$2" \
-		'cryptroot/crypttab$ sbin/mdadm$ sbin/lvm$' \
-		/etc/crypttab "$3 UUID=$4 none luks,initramfs" /etc/mdadm/mdadm.conf "$5"
-	stack_modes="$stack_modes${stack_modes:+ / }$built_mode"
-}
-
-stack_boot()	# NAME CASE ROUND [icount] -> "NAME.CASE ROUND ..." in $work/results-stack[-icount].txt
-{
-	if [ "$2" = complete ]; then
-		img=$work/$1-stack.img sappend="root=UUID=$stack_fs" sname=cryptstack sdisks=$stack_disks
-	else
-		img=$work/$1-stack5.img sappend="root=UUID=$rluks_fs" sname=cryptrl sdisks=$rluks_disks
+	cp "$work/$2-root/etc/fstab" "$t/etc/fstab"
+	echo "$4 UUID=$5 none luks" > "$t/etc/crypttab"
+	if want evbox; then
+		say "making the evbox $2 image"
+		vm_extra_modules=$3 make_image "$work/evbox-$2.img" "$t" > "$work/evbox-$2.log" 2>&1 ||
+			{ cat "$work/evbox-$2.log" >&2; die "cannot make the evbox $2 image"; }
+		fx_have evbox
 	fi
-	boot_prompt="Please unlock disk $sname: "
-	[ "$1" != evbox ] || boot_prompt="Passphrase for /dev/md127 ($sname): "
-	# shellcheck disable=SC2086
-	boot_marker "$1.$2" "$3" "$img" "$work/console/$1-stack-$2-$3${4:+-$4}.log" \
-		"$work/results-stack${4:+-$4}.txt" "${BENCH_STACK_SECONDS:-180}" "$sappend" $sdisks
-	boot_prompt=''
-}
-
-stack_table()	# RESULTS
-{
-	awk "$awk_stats"'
-		/^# size / { split($4, cz, "="); split($5, uz, "="); csize[$3] = cz[2]; usize[$3] = uz[2]; next }
-		/^#/ { next }
-		{
-			n = $1
-			for (i = 3; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-			k = ++cnt[n]; init[n, k] = v["net"]; up[n, k] = v["netup"]; wait[n, k] = v["wait"]
-		}
-		END {
-			printf "\n%-6s %-8s %8s %9s %7s %13s %7s %13s %5s  %s\n", "image", "case", "packed", "cpio",
-				"init", "(min-max)", "uptime", "(min-max)", "wait", "init samples (s)"
-			for (c = 1; c <= 2; c++) for (i = 1; i <= 2; i++) {
-				im = i == 1 ? "evbox" : "itools"
-				cs = c == 1 ? "complete" : "degraded"
-				n = im "." cs
-				img = im (c == 1 ? "-stack" : "-stack5")
-				mi[n] = median(init, n); mu[n] = median(up, n)
-				printf "%-6s %-8s %8s %9s %7.3f %6.2f-%-6.2f %7.3f %6.2f-%-6.2f %5.2f  %s\n", im, cs,
-					csize[img], usize[img], mi[n], least(init, n), most(init, n),
-					mu[n], least(up, n), most(up, n), median(wait, n), samples(init, n)
-			}
-			printf "\nsizes in bytes; medians (min-max) of %d boots each, interleaved\n", cnt["evbox.complete"]
-			printf "complete = RAID1 -> LUKS2 -> LVM -> ext4, both disks; degraded = RAID5 -> LUKS2 -> LVM -> ext4, 2 of 3 disks\n"
-			printf "init = Run /init -> the real root marker (printk clock), uptime = CLOCK_BOOTTIME at the marker,\n"
-			printf "both minus wait (the prompt seen -> the passphrase typed, 0.5 s after it, by the host clock)\n\n"
-			rc = mi["itools.complete"] / mi["evbox.complete"]
-			rd = mi["itools.degraded"] / mi["evbox.degraded"]
-			printf "complete, itools/evbox init: %5.2fx  (target >= 4x)  %s\n", rc, (rc >= 4 ? "MET" : "NOT MET")
-			printf "degraded, itools/evbox init: %5.2fx  (target >= 4x)  %s\n", rd, (rd >= 4 ? "MET" : "NOT MET")
-			printf "itools/evbox uptime: %.2fx complete, %.2fx degraded\n",
-				mu["itools.complete"] / mu["evbox.complete"], mu["itools.degraded"] / mu["evbox.degraded"]
-		}' "$1"
-}
-
-# cases_boot LABEL ROUNDS "IMAGES" FUNCTION [icount]: ROUNDS rounds of
-# FUNCTION IMAGE CASE ROUND [icount] for the complete and then the
-# degraded case, the IMAGES in turn (under -icount with icount)
-cases_boot()
-{
-	label=$1 nr=$2 imgs=$3 fn=$4 ic=${5:-}
-	total=$((nr * 2 * $(echo "$imgs" | wc -w))) i=0
-	vm_flags=''
-	[ -z "$ic" ] || vm_flags=$vm_icount
-	for r in $(seq 1 "$nr"); do
-		for c in complete degraded; do
-			for n in $imgs; do
-				i=$((i + 1))
-				note=''
-				[ -n "$ic" ] || [ "$n.$c" != itools.degraded ] || note='; initramfs-tools waits 20+ s'
-				say "$label${ic:+ $ic} boot $i/$total $n $c (round $r$note)"
-				# shellcheck disable=SC2086
-				"$fn" "$n" "$c" "$r" $ic
-			done
-		done
-	done
-	vm_flags=''
-}
-
-# cases_bench NAME "IMAGES" ROUNDS ICOUNT-ROUNDS TITLE: the boots of a
-# section with two cases (NAME_boot, cases_boot), its table (NAME_table)
-# from $work/results-NAME.txt (which holds its header) into
-# table-NAME.txt; then ICOUNT-ROUNDS rounds of the same under -icount,
-# whose guest clock counts instructions, so that the host's load does
-# not move the ratios: results-NAME-icount.txt, table-NAME-icount.txt
-cases_bench()
-{
-	res=$work/results-$1
-	cases_boot "$1" "$3" "$2" "$1_boot"
-	echo "# host load average after the boots: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$res.txt"
-	{ grep '^# ' "$res.txt"; "$1_table" "$res.txt"; } | tee "$work/table-$1.txt"
-	[ "$4" -gt 0 ] || return 0
-	grep "^# " "$res.txt" > "$res-icount.txt"
-	cases_boot "$1" "$4" "$2" "$1_boot" icount
-	echo
-	echo "$5 with -icount shift=0 (guest instructions, 1 ns each; independent of the host's load):"
-	"$1_table" "$res-icount.txt" | tee "$work/table-$1-icount.txt"
+	peer_itools "$1" "virtio_blk|virtio_pci|ext4|dm-mod|dm-crypt|md-mod|$3" \
+		'cryptroot/crypttab$ sbin/mdadm$ sbin/lvm$' \
+		/etc/crypttab "$4 UUID=$5 none luks,initramfs" /etc/mdadm/mdadm.conf "$6"
+	peer_dracut "$1" "crypt systemd-ask-password mdraid lvm" "$luks_drivers md_mod $3"
 }
 
 header_sizes()	# IMAGE...: the host's lines and the images' sizes for a results file
@@ -803,6 +1011,56 @@ header_sizes()	# IMAGE...: the host's lines and the images' sizes for a results 
 	echo "# host: $(nproc) cores, load average before the boots: $(cut -d' ' -f1-3 /proc/loadavg)"
 	for n in "$@"; do
 		echo "# size $n compressed=$(stat -c %s "$work/$n.img") uncompressed=$(unpacked_size "$work/$n.img")"
+	done
+}
+
+# ---- results.md ---------------------------------------------------------------
+# results_md SECONDS: the run's tables in markdown: one per fixture from
+# summary.txt (peer_table's rows), the targets, then the text tables
+results_md()
+{
+	echo "# evbox bench"
+	echo
+	echo "$(date -u +%Y-%m-%dT%H:%MZ); kernel $version; QEMU TCG, $(nproc) cores; the run took $1 s."
+	echo "Peers: $peers.  Rounds: $rounds for evbox, the floor and itools-dep, $(rounds_of tiny plain) for the"
+	echo "others, $(rounds_of dracut-gen degraded) for dracut's degraded boots; interleaved."
+	echo
+	echo "init = \`Run /init\` -> the real root's marker (printk clock), minus the passphrase wait where one"
+	echo "is typed; uptime = CLOCK_BOOTTIME at the marker (counts the kernel unpacking the image); packed ="
+	echo "the image file, unpacked = its cpio; /evbox = init / evbox's init; BUILD/bench/chart.svg draws them."
+	[ ! -s "$work/summary.txt" ] || awk '
+		function size(b) { return b !~ /^[0-9]+$/ ? "-" : b >= 1048576 ? sprintf("%.2f MiB", b / 1048576) : sprintf("%.1f KiB", b / 1024) }
+		{ if (!($1 in seen)) { seen[$1] = 1; fx[++nf] = $1 }; row[$1, ++nr[$1]] = $0; if ($3 == "ok") med[$1, $2] = $5 }
+		END {
+			for (f = 1; f <= nf; f++) {
+				l = fx[f]
+				printf "\n### %s\n\n| peer | init (s) | min-max | /evbox | uptime (s) | boots | packed | unpacked | format |\n", l
+				printf "|---|--:|--:|--:|--:|--:|--:|--:|---|\n"
+				for (k = 1; k <= nr[l]; k++) {
+					split(row[l, k], a, " ")
+					if (a[3] == "na") {
+						why = row[l, k]; sub(/^[^ ]+ [^ ]+ na /, "", why)
+						printf "| %s | n/a: %s | | | | | | | |\n", a[2], why
+						continue
+					}
+					x = ((l, "evbox") in med) && med[l, "evbox"] > 0 ? sprintf("%.2fx", a[5] / med[l, "evbox"]) : "-"
+					printf "| %s | %.3f | %.2f-%.2f | %s | %.3f | %d | %s | %s | %s |\n", a[2], a[5], a[6], a[7], x,
+						a[8], a[4], size(a[9]), size(a[10]), a[11]
+				}
+			}
+		}' "$work/summary.txt"
+	echo
+	echo "## Targets"
+	echo
+	for f in "$work"/table*.txt; do
+		grep -h '(target' "$f" | sed "s|^|- $(basename "$f" .txt): |"
+	done
+	echo
+	echo "## The text tables"
+	for f in "$work"/table*.txt; do
+		printf '\n### %s\n\n```\n' "$(basename "$f")"
+		cat "$f"
+		printf '```\n'
 	done
 }
 
@@ -815,6 +1073,7 @@ marker_fixture()
 	for d in sbin etc dev proc sys run root tmp; do mkdir -p "$1/$d"; done
 	cp "$work/marker" "$1/sbin/init"
 	echo "UUID=$2 / ext4 ro 0 0" > "$1/etc/fstab"
+	os_release "$1"
 	"$top/testsuite/vm/fixture.sh" -i "$1" "$build" "$3" || die "cannot make the $3 fixture"
 }
 
@@ -1002,129 +1261,123 @@ net_table()	# RESULTS "CLIENTS"
 		}' "$1"
 }
 
+# net_peer_lines: the network rows' image sizes and the rows with no
+# number ("# size NAME.CASE ...", "# na PEER.CASE WHY"), for peer_table
+net_peer_lines()
+{
+	for n in evbox.ltsp evbox.nfs3 evbox.nfs4 evbox.nbd itools.nfs3 itools.nbd; do
+		case $n in
+		evbox.*) i=$work/evbox-net.img ;;
+		itools.nfs3) i=$work/itools-nfs.img ;;
+		*) i=$work/itools-nbd.img ;;
+		esac
+		echo "# size $n compressed=$(stat -c %s "$i") uncompressed=$(unpacked_size "$i") format=$(compression "$i")"
+	done
+	echo "# na itools.ltsp initramfs-tools has no ltsp.image= (its LTSP boot is nfs3)"
+	echo "# na itools.nfs4 klibc's nfsmount speaks NFSv2/v3 only"
+	for c in ltsp nfs3 nfs4 nbd; do
+		! want floor || echo "# na floor.$c no network (a disk floor)"
+		for p in dracut-gen dracut-host; do
+			! want $p || echo "# na $p.$c not built: dracut's network, nfs and nbd modules are in dracut-network (installable here: $(apt-cache policy dracut-network 2>/dev/null | sed -n 's/^ *Candidate: //p')), which the setup step does not install"
+		done
+		! want tiny || echo "# na tiny.$c not tried: its network is the kernel's ip=, which runs before /init (Debian's virtio_net is a module)"
+	done
+}
+
 # ---- main ---------------------------------------------------------------------------
 start=$(cut -d' ' -f1 /proc/uptime)
+peers=${BENCH_PEERS:-$all_peers}
+# BENCH_BASELINE: evbox-base after evbox
+[ -z "$base_bb" ] || want evbox-base || peers=$(echo " $peers " | sed 's/ evbox / evbox evbox-base /')
 setup
 vm_kernel || die "no kernel (scripts/vm/kernel.sh)"
 version=$kversion moddir=$kmods
 vm_nice=${BENCH_NICE:-}
 mkdir -p "$work" "$build/vm"
 rm -rf "$work/console" "$work/root" "$work/boot"
+rm -f "$work/summary.txt" "$work"/table*.txt "$work/results.md" "$work/chart.svg"
 mkdir -p "$work/console"
 cc -O2 -Wall -o "$build/vm/vmconsole" "$top/testsuite/vm/vmconsole.c" ||
 	die "cannot build testsuite/vm/vmconsole.c"
 
+say "peers: $peers; rounds: $rounds (core peers), $(rounds_of tiny plain) (the others), $(rounds_of dracut-gen degraded) (dracut degraded)"
 say "building the marker (gcc -static -Os)"
 gcc -static -Os -Wall -o "$work/marker" "$top/bench/marker.c"
 strip "$work/marker"
-itools_mode=dep	# the plain image's, when it is made
+itools_mode=dep	# the first mode the network images try after netboot
 
-# ---- the plain disk: evbox, floor, itools (BENCH_PLAIN=0 skips it) ---------
+# ---- the plain disk: every peer (BENCH_PLAIN=0 skips it) ---------------------
 if [ "${BENCH_PLAIN:-1}" != 0 ]; then
+	fx_begin plain plain
 	say "making the disk (GPT, vda1 ext4 UUID=$uuid)"
 	make_disk
-	say "making the evbox image"
-	evbox_image "$work/evbox.img"
-	if [ -n "$base_bb" ]; then
+	if want evbox; then
+		say "making the evbox image"
+		evbox_image "$work/evbox.img"
+		fx_have evbox
+	fi
+	if want evbox-base; then
 		say "making the evbox-base image (the same, from $base_bb)"
 		evbox_image "$work/evbox-base.img" "$base_bb"
+		fx_have evbox-base
 	fi
-	say "building the floor (gcc -static -Os) and its image"
-	floor_build "$work/floor" "$floor_modules"
-	floor_image "$work/floor.img" "$work/floor" "$floor_modules"
-	say "making the initramfs-tools image"
-	itools_make "$work/itools.img" itools "dep most" "virtio_blk|virtio_pci|ext4" ""
-	itools_mode=$built_mode
-
-	{
-		echo "# evbox bench $(date -u +%Y-%m-%dT%H:%MZ), kernel $version, QEMU TCG"
-		echo "# cmdline: console=ttyS0 printk.time=1 panic=-1 $cmdline (no quiet, default loglevel, for every image)"
-		echo "# evbox image: scripts/mkinitramfs -H (host-only), evmount finds root=UUID="
-		[ -z "$base_bb" ] ||
-			echo "# evbox-base image: the same from $base_bb (sha256 $(sha256sum < "$base_bb" | cut -c1-16))"
-		echo "# initramfs-tools: MODULES=$itools_mode"
-		echo "# host: $(nproc) cores, load average before the boots: $(cut -d' ' -f1-3 /proc/loadavg)"
-		for n in $names; do
-			echo "# size $n compressed=$(stat -c %s "$work/$n.img") uncompressed=$(unpacked_size "$work/$n.img") format=$(compression "$work/$n.img")"
-		done
-	} > "$work/results.txt"
-
-	nimages=$(echo $names | wc -w)
-	total=$((rounds * nimages)) i=0
-	for r in $(seq 1 "$rounds"); do
-		for n in $names; do
-			i=$((i + 1))
-			say "boot $i/$total $n (round $r)"
-			boot_one "$n" "$r"
-		done
-	done
-
-	table "$work/results.txt" | tee "$work/table.txt"
-
-	# The same boots with QEMU's -icount: the guest's clock counts its
-	# instructions (1 ns each), so the host's load does not enter; TCG's own
-	# work (translating code) does not either.  Steady to a few ms, so fewer
-	# rounds.
-	icount_rounds=${BENCH_ICOUNT_ROUNDS:-3}
-	if [ "$icount_rounds" -gt 0 ]; then
-		: > "$work/results-icount.txt"
-		grep '^# size ' "$work/results.txt" >> "$work/results-icount.txt"
-		total=$((icount_rounds * nimages)) i=0
-		vm_flags=$vm_icount
-		for r in $(seq 1 "$icount_rounds"); do
-			for n in $names; do
-				i=$((i + 1))
-				say "icount boot $i/$total $n (round $r)"
-				boot_one "$n" "$r" "$work/results-icount.txt"
-			done
-		done
-		vm_flags=''
-		echo
-		echo "With -icount shift=0 (guest instructions, 1 ns each; independent of the host's load):"
-		table "$work/results-icount.txt" | tee "$work/table-icount.txt"
+	if want floor; then
+		say "building the floor (gcc -static -Os) and its image"
+		floor_build "$work/floor" "$floor_modules"
+		floor_image "$work/floor.img" "$work/floor" "$floor_modules"
+		fx_have floor
 	fi
+	peer_itools plain "virtio_blk|virtio_pci|ext4" ""
+	peer_dracut plain
+	if want tiny; then
+		if tiny_make "$work/tiny.img" "$plain_drivers"; then
+			fx_have tiny
+		else
+			fx_lack tiny plain "$na_why"
+		fi
+	fi
+	fx_header "# evbox bench $(date -u +%Y-%m-%dT%H:%MZ), kernel $version, QEMU TCG" \
+		"# cmdline: console=ttyS0 printk.time=1 panic=-1 $cmdline (no quiet, default loglevel, for every image)" \
+		"# evbox image: scripts/mkinitramfs -H (host-only), evmount finds root=UUID=" \
+		${base_bb:+"# evbox-base image: the same from $base_bb (sha256 $(sha256sum < "$base_bb" | cut -c1-16))"} \
+		"# itools-most, itools-dep: initramfs-tools $(dpkg-query -W -f='${Version}' initramfs-tools-core 2>/dev/null) MODULES=most, dep" \
+		"# dracut-gen: dracut $(dpkg-query -W -f='${Version}' dracut-core 2>/dev/null) --no-hostonly; dracut-host: -m $dracut_host_modules --drivers $plain_drivers" \
+		"# tiny: tiny-initramfs $(dpkg-query -W -f='${Version}' tiny-initramfs-core 2>/dev/null) (mktirfs --include-modules=$(echo $plain_drivers | tr ' ' ,))"
+	fx_bench "${BENCH_ICOUNT_ROUNDS:-3}" "The plain disk" "$plain_targets"
 fi
 
 if [ "${BENCH_LUKS:-1}" != 0 ]; then
 	say "LUKS: the luks2-ext4 fixture with the marker's root inside (testsuite/vm/fixture.sh)"
+	fx_begin luks luks
 	lroot=$work/luks-root
 	rm -rf "$work/luks-target"
 	luks_disk=$(marker_fixture "$lroot" "$luks_fs" luks2-ext4) || exit 1
 	cmdline_luks="root=UUID=$luks_fs"
-	# evbox: the VM scenarios' image for a target with this crypttab
-	mkdir -p "$work/luks-target/etc"
-	cp "$lroot/etc/fstab" "$work/luks-target/etc/fstab"
-	echo "cryptroot UUID=$luks_uuid none luks" > "$work/luks-target/etc/crypttab"
-	say "making the evbox LUKS image"
-	make_image "$work/evbox-luks.img" "$work/luks-target" > "$work/evbox-luks.log" 2>&1 ||
-		{ cat "$work/evbox-luks.log" >&2; die "cannot make the evbox LUKS image"; }
-	say "making the initramfs-tools LUKS image"
-	itools_make "$work/itools-luks.img" itools-luks "$itools_mode most" \
-		"virtio_blk|virtio_pci|ext4|dm-crypt|xts|algif_skcipher" 'cryptroot/crypttab$' \
+	if want evbox; then
+		mkdir -p "$work/luks-target/etc"
+		cp "$lroot/etc/fstab" "$work/luks-target/etc/fstab"
+		echo "cryptroot UUID=$luks_uuid none luks" > "$work/luks-target/etc/crypttab"
+		say "making the evbox LUKS image"
+		make_image "$work/evbox-luks.img" "$work/luks-target" > "$work/evbox-luks.log" 2>&1 ||
+			{ cat "$work/evbox-luks.log" >&2; die "cannot make the evbox LUKS image"; }
+		fx_have evbox
+	fi
+	! want floor || fx_lack floor luks "no LUKS: a floor for the plain and md disks"
+	! want tiny || fx_lack tiny luks "no LUKS: tiny-initramfs has no dm-crypt"
+	peer_itools luks "virtio_blk|virtio_pci|ext4|dm-crypt|xts|algif_skcipher" 'cryptroot/crypttab$' \
 		/etc/crypttab "cryptroot UUID=$luks_uuid none luks,initramfs"
-	itools_luks_mode=$built_mode
-	{
-		echo "# LUKS: luks2-ext4 (pbkdf2 1000), cmdline: $cmdline_luks"
-		echo "# evbox image: scripts/vm/vmlib.sh make_image; itools: cryptsetup-initramfs, MODULES=$itools_luks_mode"
-		for n in evbox itools; do
-			echo "# size $n-luks compressed=$(stat -c %s "$work/$n-luks.img") uncompressed=$(unpacked_size "$work/$n-luks.img")"
-		done
-	} > "$work/results-luks.txt"
-	luks_rounds=${BENCH_LUKS_ROUNDS:-$rounds}
-	total=$((luks_rounds * 2)) i=0
-	for r in $(seq 1 "$luks_rounds"); do
-		i=$((i + 1)); say "LUKS boot $i/$total itools (round $r)"
-		luks_boot itools "$r" "Please unlock disk cryptroot: "
-		i=$((i + 1)); say "LUKS boot $i/$total evbox (round $r)"
-		luks_boot evbox "$r" "Passphrase for /dev/vda (cryptroot): "
-	done
-	{ grep '^# ' "$work/results-luks.txt"; luks_table "$work/results-luks.txt"; } | tee "$work/table-luks.txt"
+	peer_dracut luks "crypt systemd-ask-password" "$luks_drivers"
+	fx_header "# LUKS: luks2-ext4 (pbkdf2 1000), cmdline: $cmdline_luks" \
+		"# evbox image: scripts/vm/vmlib.sh make_image; itools: cryptsetup-initramfs $(dpkg-query -W -f='${Version}' cryptsetup-initramfs 2>/dev/null)" \
+		"# dracut-host: -m $dracut_host_modules crypt systemd-ask-password --drivers $plain_drivers $luks_drivers"
+	fx_bench "${BENCH_LUKS_ICOUNT_ROUNDS:-0}" "LUKS" "$luks_targets"
 fi
 
 if [ "${BENCH_MD:-1}" != 0 ]; then
 	say "md: the raid1-ext4 fixture with the marker's root on the array (testsuite/vm/fixture.sh)"
+	fx_begin md "complete degraded"
 	mroot=$work/md-root
-	rm -rf "$work/md-target" "$work/results-md.txt"
+	rm -rf "$work/md-target"
 	md_disks=$(marker_fixture "$mroot" "$md_fs" raid1-ext4) || exit 1
 	md_a=$(echo "$md_disks" | grep '/a\.img$') && md_b=$(echo "$md_disks" | grep '/b\.img$') ||
 		die "raid1-ext4 gave no a.img and b.img: $md_disks"
@@ -1132,47 +1385,58 @@ if [ "${BENCH_MD:-1}" != 0 ]; then
 	config=${KCONFIG_CONFIG:-$top/.config}
 	md_wait=$(sed -n 's/^CONFIG_EVRAID_DEGRADED_WAIT=//p' "$config" 2>/dev/null)
 	md_wait=${md_wait:-3}
-	# evbox: the VM scenarios' image for a target with this mdadm.conf
-	mkdir -p "$work/md-target/etc/mdadm"
-	cp "$mroot/etc/fstab" "$work/md-target/etc/fstab"
-	echo "$md_line" > "$work/md-target/etc/mdadm/mdadm.conf"
-	# the configuration, with the builder reading mdadm.conf: a miniconfig
-	# that does not list EVBOX_MDADM_CONF (evbox_defconfig) turns it off
-	md_config=$config
-	if grep -q '^# CONFIG_EVBOX_MDADM_CONF is not set' "$config" 2>/dev/null; then
-		md_config=$work/md.config
-		sed 's/^# CONFIG_EVBOX_MDADM_CONF is not set/CONFIG_EVBOX_MDADM_CONF=y/' "$config" > "$md_config"
-		say "md: $config has EVBOX_MDADM_CONF off; the evbox md image is made with it on"
+	if want evbox; then
+		mkdir -p "$work/md-target/etc/mdadm"
+		cp "$mroot/etc/fstab" "$work/md-target/etc/fstab"
+		echo "$md_line" > "$work/md-target/etc/mdadm/mdadm.conf"
+		# the configuration, with the builder reading mdadm.conf: a
+		# miniconfig that does not list EVBOX_MDADM_CONF
+		# (evbox_defconfig) turns it off
+		md_config=$config
+		if grep -q '^# CONFIG_EVBOX_MDADM_CONF is not set' "$config" 2>/dev/null; then
+			md_config=$work/md.config
+			sed 's/^# CONFIG_EVBOX_MDADM_CONF is not set/CONFIG_EVBOX_MDADM_CONF=y/' "$config" > "$md_config"
+			say "md: $config has EVBOX_MDADM_CONF off; the evbox md image is made with it on"
+		fi
+		say "making the evbox md image"
+		KCONFIG_CONFIG=$md_config make_image "$work/evbox-md.img" "$work/md-target" > "$work/evbox-md.log" 2>&1 ||
+			{ cat "$work/evbox-md.log" >&2; die "cannot make the evbox md image"; }
+		grep -q ' md:.* raid1' "$work/evbox-md.log" ||
+			die "the evbox md image has no raid1 (see $work/evbox-md.log)"
+		fx_have evbox
 	fi
-	say "making the evbox md image"
-	KCONFIG_CONFIG=$md_config make_image "$work/evbox-md.img" "$work/md-target" > "$work/evbox-md.log" 2>&1 ||
-		{ cat "$work/evbox-md.log" >&2; die "cannot make the evbox md image"; }
-	grep -q ' md:.* raid1' "$work/evbox-md.log" ||
-		die "the evbox md image has no raid1 (see $work/evbox-md.log)"
-	say "building the md floors (gcc -static -Os: vda vdb, and vda alone) and their images"
-	floor_build "$work/floor-md" "$md_modules" -DFLOOR_MD_MEMBERS='"vda vdb"'
-	floor_build "$work/floor-md1" "$md_modules" -DFLOOR_MD_MEMBERS='"vda"'
-	floor_image "$work/floor-md.img" "$work/floor-md" "$md_modules"
-	floor_image "$work/floor-md1.img" "$work/floor-md1" "$md_modules"
-	say "making the initramfs-tools md image"
-	itools_make "$work/itools-md.img" itools-md "$itools_mode most" \
-		"virtio_blk|virtio_pci|ext4|md-mod|raid1" 'sbin/mdadm$' \
+	if want floor; then
+		say "building the md floors (gcc -static -Os: vda vdb, and vda alone) and their images"
+		floor_build "$work/floor-md" "$md_modules" -DFLOOR_MD_MEMBERS='"vda vdb"'
+		floor_build "$work/floor-md1" "$md_modules" -DFLOOR_MD_MEMBERS='"vda"'
+		floor_image "$work/floor-md.img" "$work/floor-md" "$md_modules"
+		floor_image "$work/floor-md1.img" "$work/floor-md1" "$md_modules"
+		fx_have floor
+	fi
+	if want tiny; then
+		for c in complete degraded; do
+			fx_lack tiny $c "not tried: it assembles no array; its README's md root is the kernel's md= (md built in; Debian's md_mod is a module)"
+		done
+	fi
+	peer_itools complete "virtio_blk|virtio_pci|ext4|md-mod|raid1" 'sbin/mdadm$' \
 		/etc/mdadm/mdadm.conf "$md_line"
-	itools_md_mode=$built_mode
-	{
-		echo "# md RAID1: raid1-ext4 (metadata 1.2, 2 disks), cmdline: $cmdline_md; degraded: raid1a alone"
-		echo "# evbox image: scripts/vm/vmlib.sh make_image, mdadm.conf: $md_line; rd.md.degraded_wait=$md_wait (default)"
-		echo "# floor: floor-md (vda vdb), floor-md1 (vda): md ioctls, degraded at once"
-		echo "# itools: initramfs-tools with mdadm $(dpkg-query -W -f='${Version}' mdadm 2>/dev/null)'s hook, MODULES=$itools_md_mode"
-		header_sizes evbox-md floor-md floor-md1 itools-md
-	} > "$work/results-md.txt"
-	cases_bench md "evbox floor itools" "${BENCH_MD_ROUNDS:-$rounds}" \
-		"${BENCH_MD_ICOUNT_ROUNDS:-3}" "md RAID1"
+	peer_dracut complete mdraid "md_mod raid1"
+	# one image for both cases
+	for p in itools-most itools-dep; do
+		! fx_bad $p complete || fx_lack $p degraded "$(echo "$fx_na" | sed -n "s/^# na $p.complete //p")"
+	done
+	fx_header "# md RAID1: raid1-ext4 (metadata 1.2, 2 disks), cmdline: $cmdline_md; degraded: raid1a alone" \
+		"# evbox image: scripts/vm/vmlib.sh make_image, mdadm.conf: $md_line; rd.md.degraded_wait=$md_wait (default)" \
+		"# floor: floor-md (vda vdb), floor-md1 (vda): md ioctls, degraded at once" \
+		"# itools: initramfs-tools with mdadm $(dpkg-query -W -f='${Version}' mdadm 2>/dev/null)'s hook" \
+		"# dracut-host: -m $dracut_host_modules mdraid --drivers $plain_drivers md_mod raid1"
+	fx_bench "${BENCH_MD_ICOUNT_ROUNDS:-3}" "md RAID1" "$md_targets"
 fi
 
 if [ "${BENCH_STACK:-1}" != 0 ]; then
 	say "stack: raid1-luks2-lvm-ext4 and raid5-luks2-lvm-ext4 with the marker's root on the LV (testsuite/vm/fixture.sh)"
-	rm -rf "$work/stack-target" "$work/stack5-target" "$work/results-stack.txt" "$work/results-stack-icount.txt"
+	fx_begin stack "complete degraded"
+	rm -rf "$work/stack-target" "$work/stack5-target"
 	sd=$(marker_fixture "$work/stack-root" "$stack_fs" raid1-luks2-lvm-ext4) || exit 1
 	sa=$(echo "$sd" | grep '/a\.img$') && sb=$(echo "$sd" | grep '/b\.img$') ||
 		die "raid1-luks2-lvm-ext4 gave no a.img and b.img: $sd"
@@ -1182,22 +1446,22 @@ if [ "${BENCH_STACK:-1}" != 0 ]; then
 	sa=$(echo "$sd" | grep '/a\.img$') && sb=$(echo "$sd" | grep '/b\.img$') ||
 		die "raid5-luks2-lvm-ext4 gave no a.img and b.img: $sd"
 	rluks_disks="$sa $sb"
-	stack_modes=''
-	stack_images stack raid1 cryptstack "$stack_uuid" \
+	for c in complete degraded; do
+		! want floor || fx_lack floor $c "no LUKS, no LVM: a floor for the plain and md disks"
+		! want tiny || fx_lack tiny $c "no md, no dm-crypt, no LVM in tiny-initramfs"
+	done
+	stack_images complete stack raid1 cryptstack "$stack_uuid" \
 		"ARRAY /dev/md/stack level=raid1 metadata=1.2 num-devices=2 UUID=$stack_md name=evbox:stack"
-	stack_images stack5 raid456 cryptrl "$rluks_uuid" \
+	stack_images degraded stack5 raid456 cryptrl "$rluks_uuid" \
 		"ARRAY /dev/md/rluks level=raid5 metadata=1.2 num-devices=3 UUID=$rluks_md name=evbox:rluks"
-	{
-		echo "# stack: complete = raid1-luks2-lvm-ext4 (both disks), cmdline root=UUID=$stack_fs"
-		echo "# degraded = raid5-luks2-lvm-ext4 with a and b (c missing), cmdline root=UUID=$rluks_fs"
-		echo "# evbox images: scripts/vm/vmlib.sh make_image (crypttab, fstab; raid1 / raid456), rd.md.degraded_wait default"
-		echo "# itools: initramfs-tools with cryptsetup-initramfs, mdadm $(dpkg-query -W -f='${Version}' mdadm 2>/dev/null) and lvm2 $(dpkg-query -W -f='${Version}' lvm2 2>/dev/null), MODULES=$stack_modes"
-		header_sizes evbox-stack evbox-stack5 itools-stack itools-stack5
-	} > "$work/results-stack.txt"
+	fx_header "# stack: complete = raid1-luks2-lvm-ext4 (both disks), cmdline root=UUID=$stack_fs" \
+		"# degraded = raid5-luks2-lvm-ext4 with a and b (c missing), cmdline root=UUID=$rluks_fs" \
+		"# evbox images: scripts/vm/vmlib.sh make_image (crypttab, fstab; raid1 / raid456), rd.md.degraded_wait default" \
+		"# itools: initramfs-tools with cryptsetup-initramfs, mdadm $(dpkg-query -W -f='${Version}' mdadm 2>/dev/null) and lvm2 $(dpkg-query -W -f='${Version}' lvm2 2>/dev/null)" \
+		"# dracut-host: -m $dracut_host_modules crypt systemd-ask-password mdraid lvm --drivers $plain_drivers $luks_drivers md_mod raid1 / raid456"
 	# under -icount the guest idles while it waits for the passphrase,
 	# and its clock then follows the host's: the wait is subtracted too
-	cases_bench stack "evbox itools" "${BENCH_STACK_ROUNDS:-$rounds}" \
-		"${BENCH_STACK_ICOUNT_ROUNDS:-2}" "The stack"
+	fx_bench "${BENCH_STACK_ICOUNT_ROUNDS:-2}" "The stack" "$stack_targets"
 fi
 
 if [ "${BENCH_NET:-1}" != 0 ]; then
@@ -1225,11 +1489,13 @@ if [ "${BENCH_NET:-1}" != 0 ]; then
 		{ cat "$work/evbox-net.log" >&2; die "cannot make the evbox network image"; }
 	say "making the initramfs-tools NFS image (BOOT=nfs)"
 	itools_boot=nfs itools_make "$work/itools-nfs.img" itools-nfs "netboot $itools_mode most" \
-		"virtio_net|virtio_pci|nfs|nfsv3" 'nfsmount$ ipconfig$'
+		"virtio_net|virtio_pci|nfs|nfsv3" 'nfsmount$ ipconfig$' ||
+		die "itools-nfs: initramfs-tools made no usable image: $na_why"
 	itools_nfs_mode=$built_mode
 	say "making the initramfs-tools NBD image (nbd-client's hook)"
 	itools_make "$work/itools-nbd.img" itools-nbd "netboot $itools_mode most" \
-		"virtio_net|virtio_pci|nbd|ext4" 'sbin/nbd-client$ scripts/local-top/nbd$'
+		"virtio_net|virtio_pci|nbd|ext4" 'sbin/nbd-client$ scripts/local-top/nbd$' ||
+		die "itools-nbd: initramfs-tools made no usable image: $na_why"
 	itools_nbd_mode=$built_mode
 	res=$work/results-net
 	{
@@ -1242,6 +1508,7 @@ if [ "${BENCH_NET:-1}" != 0 ]; then
 		echo "# dnsmasq's ping check before a first offer: $([ "${BENCH_NET_PING:-0}" = 1 ] && echo on || echo off, no-ping)"
 		echo "# evbox image: scripts/mkinitramfs -N; itools: initramfs-tools BOOT=nfs, MODULES=$itools_nfs_mode / nbd-client $(dpkg-query -W -f='${Version}' nbd-client 2>/dev/null)'s hook, MODULES=$itools_nbd_mode"
 		header_sizes evbox-net itools-nfs itools-nbd
+		net_peer_lines
 	} > "$res.txt"
 	grep '^# ' "$res.txt" > "$res-icount.txt"
 
@@ -1274,13 +1541,13 @@ if [ "${BENCH_NET:-1}" != 0 ]; then
 			i=$((i + 1))
 			note=''
 			case $n in itools.*) note='; initramfs-tools takes 15-25 s' ;; esac
-			say "net boot $i/$total $n (round $r$note)"
+			say "net boot $i/$total $n (round $r$note), $(elapsed)"
 			net_single "$n" "$r" "$res.txt"
 		done
 		for c in $net_clients; do
 			for n in evbox.ltsp evbox.nfs3 itools.nfs3; do
 				i=$((i + 1))
-				say "net boot $i/$total lab: $c clients at once, $n (round $r)"
+				say "net boot $i/$total lab: $c clients at once, $n (round $r), $(elapsed)"
 				case $n in
 				evbox.ltsp) net_boot "$n.lab$c" "$r" "$res.txt" "$work/evbox-net.img" "$net_ltsp" "$NETBED_MAC_LAB_LTSP" "$c" ;;
 				evbox.nfs3) net_boot "$n.lab$c" "$r" "$res.txt" "$work/evbox-net.img" "$net_nfs3" "$NETBED_MAC_LAB_NFS" "$c" ;;
@@ -1298,7 +1565,7 @@ if [ "${BENCH_NET:-1}" != 0 ]; then
 		for r in $(seq 1 "$net_ic"); do
 			for n in $net_names; do
 				i=$((i + 1))
-				say "net icount boot $i/$total $n (round $r)"
+				say "net icount boot $i/$total $n (round $r), $(elapsed)"
 				net_single "$n" "$r" "$res-icount.txt" icount
 			done
 		done
@@ -1309,10 +1576,22 @@ if [ "${BENCH_NET:-1}" != 0 ]; then
 	fi
 	net_cleanup
 	trap - EXIT INT TERM
+	# the single boots' rows for results.md and the chart: peer_table
+	# over the results with initramfs-tools named for its mode
+	fx=net
+	sed '/^# size [^ .]* /d; s/^itools\./itools-netboot./; s/^# \(size\|na\) itools\./# \1 itools-netboot./' \
+		"$res.txt" > "$res-peers.txt"
+	peer_table "$res-peers.txt" "" "$work/summary.txt" > /dev/null
 fi
 
 took=$(awk -v s="$start" '{ printf "%.0f", $1 - s }' /proc/uptime)
 [ "${BENCH_PLAIN:-1}" = 0 ] ||
 	echo "# host load average after the boots: $(cut -d' ' -f1-3 /proc/loadavg); bench took $took s" >> "$work/results.txt"
+results_md "$took" > "$work/results.md"
+if [ -s "$work/summary.txt" ]; then
+	awk -f "$top/bench/chart.awk" "$work/summary.txt" > "$work/chart.svg"
+else
+	rm -f "$work/chart.svg"
+fi
 echo
-say "raw numbers in $work/results*.txt, tables in $work/table*.txt, consoles in $work/console/ (${took} s)"
+say "raw numbers in $work/results*.txt, tables in $work/table*.txt and $work/results.md, chart $work/chart.svg, consoles in $work/console/ (${took} s)"

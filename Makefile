@@ -69,9 +69,12 @@ savedefconfig:
 # applet that drives the event core (never in the product's configs).
 # Two more builds that the build tests look at: tiny_defconfig, and
 # allnoconfig with only evinit turned on.  The same four again linked with
-# musl in build/musl/, which has build/'s layout for the tests.
+# the other C library (ALT_LIBC) in build/ALT_LIBC/, which has build/'s
+# layout for the tests.
 CHECK := $(BUILD)/check
-MUSL := $(BUILD)/musl
+ALT_LIBC := musl
+ALT := $(BUILD)/$(ALT_LIBC)
+ALT_ON := CONFIG_EVBOX_LIBC_$(shell echo $(ALT_LIBC) | tr a-z A-Z)=y
 
 # mkconfig LINES: $@ from the miniconfig LINES (files and #include lines
 # of configs/NAME), by kconfig's defconfig
@@ -88,24 +91,24 @@ $(BUILD)/tiny/config: configs/tiny_defconfig $(INPUTS)
 	$(call mkconfig,$(call inc,tiny_defconfig))
 $(BUILD)/allno/config: $(INPUTS)
 	$(call mkconfig,CONFIG_EVINIT=y)
-$(MUSL)/config: configs/evbox_musl_defconfig configs/evbox_defconfig $(INPUTS)
-	$(call mkconfig,$(call inc,evbox_musl_defconfig))
-$(MUSL)/check/config: configs/evbox_musl_defconfig configs/evbox_defconfig configs/check.fragment $(INPUTS)
-	$(call mkconfig,$(call inc,evbox_musl_defconfig) $(call inc,check.fragment))
-$(MUSL)/tiny/config: configs/tiny_musl_defconfig configs/tiny_defconfig $(INPUTS)
-	$(call mkconfig,$(call inc,tiny_musl_defconfig))
-$(MUSL)/allno/config: $(INPUTS)
-	$(call mkconfig,CONFIG_EVINIT=y CONFIG_EVBOX_LIBC_MUSL=y)
+$(ALT)/config: configs/evbox_$(ALT_LIBC)_defconfig configs/evbox_defconfig $(INPUTS)
+	$(call mkconfig,$(call inc,evbox_$(ALT_LIBC)_defconfig))
+$(ALT)/check/config: configs/evbox_$(ALT_LIBC)_defconfig configs/evbox_defconfig configs/check.fragment $(INPUTS)
+	$(call mkconfig,$(call inc,evbox_$(ALT_LIBC)_defconfig) $(call inc,check.fragment))
+$(ALT)/tiny/config: configs/tiny_$(ALT_LIBC)_defconfig configs/tiny_defconfig $(INPUTS)
+	$(call mkconfig,$(call inc,tiny_$(ALT_LIBC)_defconfig))
+$(ALT)/allno/config: $(INPUTS)
+	$(call mkconfig,CONFIG_EVINIT=y $(ALT_ON))
 
-MUSLBUILDS = $(MUSL)/check/busybox $(MUSL)/busybox $(MUSL)/tiny/busybox $(MUSL)/allno/busybox
-$(CHECK)/busybox $(BUILD)/tiny/busybox $(BUILD)/allno/busybox $(MUSLBUILDS): %/busybox: %/config $(INPUTS)
+ALTBUILDS = $(ALT)/check/busybox $(ALT)/busybox $(ALT)/tiny/busybox $(ALT)/allno/busybox
+$(CHECK)/busybox $(BUILD)/tiny/busybox $(BUILD)/allno/busybox $(ALTBUILDS): %/busybox: %/config $(INPUTS)
 	+@scripts/build.sh $(BUILD) $(TOP) $*/config $*/obj $@
 
-TESTBUILDS = $(CHECK)/busybox $(BUILD)/busybox $(BUILD)/tiny/busybox $(BUILD)/allno/busybox $(MUSLBUILDS)
+TESTBUILDS = $(CHECK)/busybox $(BUILD)/busybox $(BUILD)/tiny/busybox $(BUILD)/allno/busybox $(ALTBUILDS)
 
 # Unit tests and the VM scenarios, with one closing line.
 check: $(TESTBUILDS)
-	@scripts/check.sh $(BUILD)
+	@scripts/check.sh $(BUILD) $(ALT_LIBC)
 
 # The VM scenarios (testsuite/vm/scenarios): Debian's kernel under QEMU,
 # images of build/busybox, disks made on the host.  VM="NAME..." runs some.
@@ -118,7 +121,7 @@ demo: $(BUILD)/busybox
 	@scripts/vm/demo.sh $(BUILD)
 
 unitcheck: $(TESTBUILDS)
-	@scripts/check.sh $(BUILD) units
+	@scripts/check.sh $(BUILD) $(ALT_LIBC) units
 
 # The image: the same .config gives the kernel, the modules (host-only or
 # generic), the compression and the output path.  Always rebuilt: its
@@ -139,7 +142,7 @@ clean:
 	@bb=$$(cat $(BUILD)/src/busybox.dir 2>/dev/null) && [ -d "$$bb" ] && \
 		$(MAKE) -s -C "$$bb" O=$(BUILD)/obj clean || true
 	rm -rf $(BUILD)/obj $(BUILD)/check $(BUILD)/tiny $(BUILD)/allno $(BUILD)/busybox \
-		$(MUSL)/obj $(MUSL)/check $(MUSL)/tiny $(MUSL)/allno $(MUSL)/busybox
+		$(ALT)/obj $(ALT)/check $(ALT)/tiny $(ALT)/allno $(ALT)/busybox
 distclean:
 	rm -rf $(BUILD) .config .config.old defconfig
 

@@ -628,7 +628,7 @@ fx_lack()	# PEER CASE WHY
 	fx_bad="$fx_bad $1.$2"
 	fx_na="$fx_na# na $1.$2 $3
 "
-	say "$1: no image for $fx${2#"$fx"}: $3"
+	if [ "$2" = "$fx" ]; then say "$1: no $fx row: $3"; else say "$1: no $fx $2 row: $3"; fi
 }
 fx_bad()	# PEER CASE: whether PEER has no image (or no number) in CASE
 {
@@ -700,6 +700,15 @@ fx_boot()
 	[ -z "$fic" ] || vm_flags=$vm_icount
 	fa=$1
 	shift
+	# dracut: what its host-only mode writes into the image's command
+	# line (no crypttab, no mdadm.conf in a --no-hostonly image: systemd
+	# unlocks only a rd.luks.uuid= device)
+	case $fp.$fx.$fc in
+	dracut-*.luks.*) fa="$fa rd.luks.uuid=$luks_uuid" ;;
+	dracut-*.md.*) fa="$fa rd.md.uuid=$md_uuid" ;;
+	dracut-*.stack.complete) fa="$fa rd.md.uuid=$stack_md rd.luks.uuid=$stack_uuid rd.lvm.lv=evboxstack/root" ;;
+	dracut-*.stack.degraded) fa="$fa rd.md.uuid=$rluks_md rd.luks.uuid=$rluks_uuid rd.lvm.lv=evboxrl/root" ;;
+	esac
 	rc=0
 	boot_marker "$fp.$fc" "$fr" "$(fx_image "$fp" "$fc")" \
 		"$work/console/$fx-$fp-$fc-$fr${fic:+-icount}.log" "$(fx_results "$fic")" "$secs" "$fa" "$@" || rc=$?
@@ -789,7 +798,7 @@ peer_table()
 				(ge ? r >= goal : r <= goal) ? "MET" : "NOT MET"
 		}
 		END {
-			printf "\n%-12s %-9s %-5s %9s %9s %6s %7s %13s %7s %13s %5s %6s %2s  %s\n", "peer", "case", "comp",
+			printf "\n%-14s %-9s %-5s %9s %9s %6s %7s %13s %7s %13s %5s %6s %2s  %s\n", "peer", "case", "comp",
 				"packed", "cpio", "kernel", "init", "(min-max)", "uptime", "(min-max)", "wait", "/evbox",
 				"n", "init samples (s)"
 			for (o = 1; o <= no; o++) {
@@ -797,7 +806,7 @@ peer_table()
 				if (only != "" && index(" " only " ", " " peer " ") == 0) continue
 				if ((n in na) || !cnt[n]) {
 					why = (n in na) ? na[n] : "not booted"
-					printf "%-12s %-9s n/a: %s\n", peer, cs, why
+					printf "%-14s %-9s n/a: %s\n", peer, cs, why
 					if (summary != "") print label(cs), peer, "na", why >> summary
 					continue
 				}
@@ -805,7 +814,7 @@ peer_table()
 				x = (mi(e) > 0) ? sprintf("%.2fx", m / mi(e)) : "-"
 				w = median(wt, n); w = w > 0 ? sprintf("%.2f", w) : "-"
 				kr = median(run, n); kr = kr > 0 ? sprintf("%.3f", kr) : "-"
-				printf "%-12s %-9s %-5s %9s %9s %6s %7.3f %6.2f-%-6.2f %7.3f %6.2f-%-6.2f %5s %6s %2d  %s\n",
+				printf "%-14s %-9s %-5s %9s %9s %6s %7.3f %6.2f-%-6.2f %7.3f %6.2f-%-6.2f %5s %6s %2d  %s\n",
 					peer, cs, sz[n, "format"], sz[n, "compressed"], sz[n, "uncompressed"], kr,
 					m, least(init, n), most(init, n), u, least(up, n), most(up, n), w, x, cnt[n], samples(init, n)
 				if (summary != "")

@@ -86,7 +86,7 @@ by_map()
 		if (f ~ /libjson-c[^\/]*\.a\(/) return "json-c"
 		if (f ~ /libuuid[^\/]*\.a\(/) return "libuuid"
 		if (f ~ /libgcc(_eh)?\.a\(/) return "libgcc"
-		if (f ~ /\/lib(c|m|m-[0-9.]*|mvec|pthread|resolv|rt|dl)\.a\(/ || f ~ /\/crt[^\/]*\.o$/) return "libc"
+		if (f ~ /\/lib(c|m|m-[0-9.]*|mvec|pthread|resolv|rt|dl)\.a\(/ || f ~ /\/[Sr]?crt[^\/]*\.o$/) return "libc"
 		if (f ~ /^evbox\/applets\//) return "evbox-applets"
 		if (f ~ /^evbox\//) return "evbox-lib"
 		if (f ~ /^\//) return "other:" f

@@ -4,9 +4,9 @@
 #   make [all]          build/busybox from .config (evbox_defconfig if none)
 #   make demo           boot the demo VM (Debian's kernel under QEMU, TCG)
 #                       and show its boot timeline (scripts/vm/demo.sh)
-#   make check          unit tests (testsuite/) of the glibc and the musl
-#                       builds, the VM scenarios (a smoke set of them on
-#                       musl too), ends with "N passed, N failed";
+#   make check          unit tests (testsuite/) of the musl (default) and the
+#                       glibc builds, the VM scenarios (a smoke set of them
+#                       on glibc too), ends with "N passed, N failed";
 #                       make unitcheck: units only
 #   make vmcheck        the VM scenarios (testsuite/vm/scenarios), VM="NAME..."
 #                       for some of them; "N passed, N failed"
@@ -23,8 +23,8 @@
 #                       BENCH_BASELINE=BUSYBOX: that binary too (evbox-base);
 #                       BENCH_PLAIN=0, BENCH_LUKS=0, BENCH_MD=0 skip a part
 #   make menuconfig | defconfig | tiny_defconfig | evbox_musl_defconfig
-#        | tiny_musl_defconfig | allnoconfig | oldconfig | olddefconfig
-#        | savedefconfig
+#        | tiny_musl_defconfig | evbox_glibc_defconfig | tiny_glibc_defconfig
+#        | allnoconfig | oldconfig | olddefconfig | savedefconfig
 #
 # BusyBox, cryptsetup and lvm2 are Debian source packages fetched into
 # build/ by scripts/deps.sh; nothing fetched is committed.
@@ -69,10 +69,10 @@ savedefconfig:
 # applet that drives the event core (never in the product's configs).
 # Two more builds that the build tests look at: tiny_defconfig, and
 # allnoconfig with only evinit turned on.  The same four again linked with
-# the other C library (ALT_LIBC) in build/ALT_LIBC/, which has build/'s
-# layout for the tests.
+# the other C library (ALT_LIBC; musl is the default, Config.in) in
+# build/ALT_LIBC/, which has build/'s layout for the tests.
 CHECK := $(BUILD)/check
-ALT_LIBC := musl
+ALT_LIBC := glibc
 ALT := $(BUILD)/$(ALT_LIBC)
 ALT_ON := CONFIG_EVBOX_LIBC_$(shell echo $(ALT_LIBC) | tr a-z A-Z)=y
 

@@ -16,7 +16,9 @@
 #   make fixturecheck   disk fixtures (LUKS, md, LVM) made in a throwaway VM by
 #                       testsuite/vm/fixture.sh, checked from the host;
 #                       "N passed, N failed"
-#   make bench          the benchmark (bench/bench.sh; not a test): evbox, a
+#   make bench          the binaries' bytes against their budgets
+#                       (bench/binsizes.sh), then
+#                       the benchmark (bench/bench.sh; not a test): evbox, a
 #                       hand-written floor and initramfs-tools boot one disk
 #                       5 times each, then LUKS, then md RAID1 complete and
 #                       degraded; medians, sizes, MET / NOT MET;
@@ -26,8 +28,9 @@
 #        | tiny_musl_defconfig | evbox_glibc_defconfig | tiny_glibc_defconfig
 #        | allnoconfig | oldconfig | olddefconfig | savedefconfig
 #
-# BusyBox, cryptsetup and lvm2 are Debian source packages fetched into
-# build/ by scripts/deps.sh; nothing fetched is committed.
+# BusyBox, cryptsetup and lvm2 (and for musl json-c and util-linux) are
+# Debian source packages fetched into build/ by scripts/deps.sh; nothing
+# fetched is committed.
 
 TOP   := $(CURDIR)
 BUILD := $(TOP)/build
@@ -135,7 +138,9 @@ fixturecheck:
 	@testsuite/vm/fixture-check.sh $(BUILD)
 
 # The benchmark: not a test, it fails only when a boot does not end.
-bench: $(BUILD)/busybox
+# First the binaries' bytes against their budgets (bench/binsizes.sh).
+bench: $(BUILD)/busybox $(BUILD)/tiny/busybox $(ALT)/busybox $(ALT)/tiny/busybox
+	@bench/binsizes.sh $(BUILD)
 	@bench/bench.sh $(BUILD) $(BUILD)/busybox
 
 clean:

@@ -1,7 +1,8 @@
 /* vi: set sw=4 ts=4: */
 /*
  * evcrypt: LUKS devices unlocked as they appear, through static
- * libcryptsetup (kernel crypto backend, so no OpenSSL).
+ * libcryptsetup with our crypto backend (at the end: the kernel's ciphers,
+ * libbb's hashes; no OpenSSL).
  *
  * As the job cryptroot (started by the first LUKS device's event), it
  * subscribes to evinit's bus, past events first: each LUKS device that
@@ -101,6 +102,7 @@ struct globals {
 	char *rdkey;		/* rd.luks.key= for all */
 	unsigned seq;
 	target_t *asking;	/* the prompt is up for it */
+	struct crypt_device *cd;	/* its header */
 	int left;		/* its tries left; -1: for ever */
 	ev_fd_t console;
 	struct termios saved;
@@ -109,7 +111,8 @@ struct globals {
 	char *secret;		/* KEY_MAX: typed or read key */
 	char *cached;		/* SECRET_MAX: the passphrase that worked */
 	unsigned cached_len;
-	int dm_loaded;
+	int dm_loaded;		/* its modules asked for */
+	ev_child_t loader;	/* loading what an unlock needs */
 };
 #define G (*ptr_to_globals)
 #define INIT_G() do { SET_PTR_TO_GLOBALS(xzalloc(sizeof(G))); } while (0)
@@ -394,66 +397,96 @@ static void read_params(void)
 	}
 }
 
-/* ---- the device mapper's modules ---- */
+/* ---- the modules an unlock needs ---- */
 
-/* Load modules in a child, and wait: FIRST (NULL: none) as evinit would,
- * then the names or aliases in SOFT (NUL-separated) as far as the image
- * has them.  What the kernel would otherwise ask for itself, one
- * /sbin/modprobe at a time (AF_ALG's user API, the cipher, its mode), is
- * loaded here at once with finit_module(). */
-static void load_modules(const char *first, const char *soft)
-{
-	struct utsname u;
+typedef struct loading {
+	const char *first, *soft;
 	char dir[PATH_MAX];
-	pid_t pid;
+} loading_t;
 
-	if (ev_testing())
-		return;
-	uname(&u);
-	snprintf(dir, sizeof(dir), "/lib/modules/%s", u.release);
-	pid = fork();
-	if (pid == 0) {
-		int rc = first ? ev_mod_child(dir, first, 0) : 0;
-		for (; *soft; soft += strlen(soft) + 1)
-			ev_mod_load_soft(dir, soft);
-		_exit(rc);
+static int load_child(void *arg)
+{
+	loading_t *l = arg;
+	const char *soft;
+	int rc = l->first ? ev_mod_child(l->dir, l->first, 0) : 0;
+
+	for (soft = l->soft; *soft; soft += strlen(soft) + 1)
+		ev_mod_load_soft(l->dir, soft);
+	return rc;
+}
+
+static void FAST_FUNC loaded(ev_child_t *c, int status UNUSED_PARAM)
+{
+	c->pid = 0;
+}
+
+/* The loads started, done: before a key is tried (activating needs them) */
+static void modules_wait(void)
+{
+	if (G.loader.pid > 0) {
+		ev_child_del(&G.loader);
+		waitpid(G.loader.pid, NULL, 0);
+		G.loader.pid = 0;
 	}
-	if (pid > 0)
-		waitpid(pid, NULL, 0);
 }
 
-static void load_dm(void)
+static int dm_present(void)
 {
-	if (G.dm_loaded++)
-		return;
-	load_modules(access("/dev/mapper/control", F_OK) == 0 ? NULL : "dm_crypt",
-			"algif_skcipher\0" "algif_hash\0");
+	return access("/dev/mapper/control", F_OK) == 0;
 }
 
-/* The cipher of the header CD loaded: "aes", "xts-plain64" or
- * "cbc-essiv:sha256" ask for crypto-aes, crypto-xts (crypto-cbc,
- * crypto-essiv, crypto-sha256). */
-static void load_cipher(struct crypt_device *cd)
+/* What unlocking T needs, loaded in a child that modules_wait() waits
+ * for: dm_crypt (FIRST, as evinit would, when there is no device mapper
+ * yet; else best effort: a kernel may have it built in), AF_ALG's user
+ * API, and the cipher of the header CD loaded (NULL: none yet): "aes",
+ * "xts-plain64" or "cbc-essiv:sha256" ask for crypto-aes, crypto-xts
+ * (crypto-cbc, crypto-essiv, crypto-sha256), each name or alias as far
+ * as the image has it.  What the kernel would otherwise ask for itself,
+ * one /sbin/modprobe at a time, is loaded at once with finit_module();
+ * after a prompt is up, while it waits for the user (the guest may have
+ * one CPU: a load before it would only make it later). */
+static void load_for(target_t *t, struct crypt_device *cd)
 {
-	const char *cipher = crypt_get_cipher(cd), *mode = crypt_get_cipher_mode(cd);
-	char names[256], *p = names, *end = names + sizeof(names);
+	const char *cipher = cd ? crypt_get_cipher(cd) : NULL;
+	const char *mode = cd ? crypt_get_cipher_mode(cd) : NULL;
+	char names[256], *p = names, *end = names + sizeof(names) - 1;
 	const char *iv;
+	struct utsname u;
+	loading_t l;
 
-	if (!cipher || !mode)
+	if (t->cipher_loaded || (!cd && G.dm_loaded) || ev_testing())
 		return;
-	p += snprintf(p, end - p, "crypto-%s", cipher) + 1;
-	if (p < end)
-		p += snprintf(p, end - p, "crypto-%.*s", (int)strcspn(mode, "-"), mode) + 1;
-	iv = strchr(mode, '-');
-	if (iv && (iv = strchr(iv, ':')) != NULL && p < end) {	/* essiv:sha256 */
-		p += snprintf(p, end - p, "crypto-essiv") + 1;
-		if (p < end)
-			p += snprintf(p, end - p, "crypto-%s", iv + 1) + 1;
+	t->cipher_loaded = cd != NULL;
+	l.first = !G.dm_loaded && !dm_present() ? "dm_crypt" : NULL;
+	if (!G.dm_loaded) {
+		static const char dm[] ALIGN1 = "dm_crypt\0" "algif_skcipher\0" "algif_hash\0";
+		memcpy(p, dm, sizeof(dm) - 1);
+		p += sizeof(dm) - 1;
+		G.dm_loaded = 1;
 	}
-	if (p >= end)
-		return;
+	if (cipher && mode) {
+		p += snprintf(p, end - p, "crypto-%s", cipher) + 1;
+		if (p < end)
+			p += snprintf(p, end - p, "crypto-%.*s", (int)strcspn(mode, "-"), mode) + 1;
+		iv = strchr(mode, '-');
+		if (iv && (iv = strchr(iv, ':')) != NULL && p < end) {	/* essiv:sha256 */
+			p += snprintf(p, end - p, "crypto-essiv") + 1;
+			if (p < end)
+				p += snprintf(p, end - p, "crypto-%s", iv + 1) + 1;
+		}
+	}
+	if (p > end)
+		p = end;	/* cut: what is whole still loads */
 	*p = '\0';
-	load_modules(NULL, names);
+	if (p == names && !l.first)
+		return;
+	modules_wait();		/* another device's */
+	uname(&u);
+	snprintf(l.dir, sizeof(l.dir), "/lib/modules/%s", u.release);
+	l.soft = names;
+	G.loader.cb = loaded;
+	if (ev_fork(&G.loader, load_child, &l) < 0)
+		G.loader.pid = 0;
 }
 
 /* ---- unlocking ---- */
@@ -491,23 +524,10 @@ static int open_dev(target_t *t, struct crypt_device **cd)
 	}
 	err = crypt_load(*cd, CRYPT_LUKS, NULL);
 	if (err < 0) {
-		int alg = socket(AF_ALG, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-
-		/* libcryptsetup's kernel backend fails first when this is missing */
-		if (alg < 0)
-			oops("%s (%s): the kernel's crypto API for user space (AF_ALG) is missing: %s"
-					" (af_alg, algif_skcipher and algif_hash in the image?)",
-					t->dev, t->name, strerror(errno));
-		else
-			oops("%s (%s): no LUKS header%s (not LUKS, or a damaged header): %s", t->dev, t->name,
-					t->header ? " in the detached header" : "", strerror(-err));
-		if (alg >= 0)
-			close(alg);
+		oops("%s (%s): no LUKS header%s (not LUKS, or a damaged header): %s", t->dev, t->name,
+				t->header ? " in the detached header" : "", strerror(-err));
 		crypt_free(*cd);
 		*cd = NULL;
-	} else if (!t->cipher_loaded) {
-		t->cipher_loaded = 1;
-		load_cipher(*cd);
 	}
 	return err;
 }
@@ -523,21 +543,35 @@ static void unlocked(target_t *t)
 	ev_client_emit(EV_CRYPT_UNLOCKED, kv[0], kv[1], NULL);
 }
 
-/* Try SECRET[LEN] on T: 0 unlocked, -EPERM wrong, another -errno. */
-static int try_key(target_t *t, const char *secret, unsigned len)
+/* Try SECRET[LEN] on T, whose header CD has (NULL: read here, -ENODEV
+ * with the cause said): 0 unlocked, -EPERM wrong, another -errno. */
+static int try_key(target_t *t, struct crypt_device *cd, const char *secret, unsigned len)
 {
-	struct crypt_device *cd;
-	int err = open_dev(t, &cd);
+	struct crypt_device *own = NULL;
+	int err;
 
-	if (err < 0)
-		return -ENODEV;		/* said */
-	if (ev_testing()) {
-		/* test mode: the key is checked, nothing is activated */
-		err = crypt_activate_by_passphrase(cd, NULL, t->keyslot, secret, len, flags_of(t));
-	} else {
-		err = crypt_activate_by_passphrase(cd, t->name, t->keyslot, secret, len, flags_of(t));
+	if (!cd) {
+		if (open_dev(t, &own) < 0)
+			return -ENODEV;
+		cd = own;
 	}
-	crypt_free(cd);
+	load_for(t, cd);
+	modules_wait();
+	/* test mode: the key is checked, nothing is activated */
+	err = crypt_activate_by_passphrase(cd, ev_testing() ? NULL : t->name,
+			t->keyslot, secret, len, flags_of(t));
+	crypt_free(own);
+	if (err < 0 && err != -EPERM) {
+		int alg = socket(AF_ALG, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+
+		/* the keyslot's cipher is the kernel's, through AF_ALG */
+		if (alg < 0)
+			oops("%s (%s): the kernel's crypto API for user space (AF_ALG) is missing: %s"
+					" (af_alg, algif_skcipher and algif_hash in the image?)",
+					t->dev, t->name, strerror(errno));
+		else
+			close(alg);
+	}
 	return err < 0 ? err : 0;
 }
 
@@ -656,6 +690,8 @@ static void done_asking(const char *result)
 	ev_fd_del(&G.console);
 	restore_console();
 	G.asking = NULL;
+	crypt_free(G.cd);
+	G.cd = NULL;
 	snprintf(kv[0], sizeof(kv[0]), "DEVNAME=%s", t->dev);
 	snprintf(kv[1], sizeof(kv[1]), "NAME=%s", t->name);
 	snprintf(kv[2], sizeof(kv[2]), "RESULT=%s", result);
@@ -706,7 +742,7 @@ static void FAST_FUNC typed(ev_fd_t *w, short revents UNUSED_PARAM)
 	G.len = nl ? (unsigned)(nl - G.secret) : G.len;
 	if (G.len && G.secret[G.len - 1] == '\r')
 		G.len--;
-	err = try_key(t, G.secret, G.len);
+	err = try_key(t, G.cd, G.secret, G.len);
 	if (err == 0) {
 		memcpy(G.cached, G.secret, G.len);
 		G.cached_len = G.len;
@@ -761,7 +797,7 @@ static void ask(target_t *t)
  * it unlocked T, else -errno with the cause said. */
 static int use_key(target_t *t, const char *what)
 {
-	int err = try_key(t, G.secret, G.len);
+	int err = try_key(t, NULL, G.secret, G.len);
 
 	explicit_bzero(G.secret, KEY_MAX);
 	if (err == 0)
@@ -772,20 +808,12 @@ static int use_key(target_t *t, const char *what)
 	return err;
 }
 
-/* Unlock T with what needs no typing, else ask. */
-static void unlock(target_t *t)
+/* Unlock T with its keyscript's key or its key file */
+static void unlock_with_key(target_t *t)
 {
-	struct crypt_device *cd;
 	char path[PATH_MAX];
 	int err, tries;
 
-	say("%s is LUKS for %s (%s)", t->dev, t->name, t->source);
-	if (!ev_testing() && crypt_status(NULL, t->name) == CRYPT_ACTIVE) {
-		say("%s is active already", t->name);
-		unlocked(t);
-		return;
-	}
-	load_dm();
 	if (t->keyscript) {
 		for (tries = 0; t->tries == 0 || tries < t->tries; tries++) {
 			err = key_from_script(t, tries);
@@ -797,31 +825,50 @@ static void unlock(target_t *t)
 		t->state = T_FAILED;
 		return;
 	}
-	if (t->key) {
-		if (t->keydev_spec) {
-			err = key_from_device(t);
-		} else {
-			snprintf(path, sizeof(path), "%s%s", ev_root, t->key);
-			err = read_key_file(path);
-			if (err < 0)
-				oops("%s (%s): key file %s: %s", t->dev, t->name, t->key, strerror(-err));
-		}
-		if (err == 0 && use_key(t, "its key file") == 0)
-			return;
-		t->state = T_FAILED;
+	if (t->keydev_spec) {
+		err = key_from_device(t);
+	} else {
+		snprintf(path, sizeof(path), "%s%s", ev_root, t->key);
+		err = read_key_file(path);
+		if (err < 0)
+			oops("%s (%s): key file %s: %s", t->dev, t->name, t->key, strerror(-err));
+	}
+	if (err == 0 && use_key(t, "its key file") == 0)
+		return;
+	t->state = T_FAILED;
+}
+
+/* Unlock T with what needs no typing, else ask. */
+static void unlock(target_t *t)
+{
+	struct crypt_device *cd;
+
+	say("%s is LUKS for %s (%s)", t->dev, t->name, t->source);
+	/* no device mapper yet: nothing is active, and libdevmapper's look
+	 * would have the kernel load dm_mod through /sbin/modprobe first */
+	if (!ev_testing() && dm_present() && crypt_status(NULL, t->name) == CRYPT_ACTIVE) {
+		say("%s is active already", t->name);
+		unlocked(t);
+		return;
+	}
+	if (t->keyscript || t->key) {
+		load_for(t, NULL);	/* the device mapper's, while the key is read */
+		unlock_with_key(t);
 		return;
 	}
 	/* a header that does not load is said now, not after a passphrase */
 	if (open_dev(t, &cd) < 0)
 		return;
-	crypt_free(cd);
 	/* many disks, one passphrase: the one that worked, first */
-	if (G.cached_len && try_key(t, G.cached, G.cached_len) == 0) {
+	if (G.cached_len && try_key(t, cd, G.cached, G.cached_len) == 0) {
+		crypt_free(cd);
 		say("%s: the passphrase given before unlocked it too", t->dev);
 		unlocked(t);
 		return;
 	}
+	G.cd = cd;	/* the prompt's, until done_asking() */
 	ask(t);
+	load_for(t, cd);	/* while the prompt waits for the user */
 }
 
 /* The next device in arrival order, unless a prompt is up. */
@@ -1055,10 +1102,9 @@ int evcrypt_main(int argc UNUSED_PARAM, char **argv)
 		t.readonly = !!(o & (1 << 3));
 		t.discard = !!(o & (1 << 4));
 		t.tries = 3;
-		load_dm();
 		if (open_dev(&t, &cd) < 0)	/* said */
 			finish(EXIT_FAILURE);
-		crypt_free(cd);
+		load_for(&t, cd);	/* while the key is read or asked */
 		if (keyfile) {
 			err = read_key_file(keyfile);
 			if (err < 0)
@@ -1076,7 +1122,7 @@ int evcrypt_main(int argc UNUSED_PARAM, char **argv)
 				memcpy(G.secret, pass, G.len);
 				nuke_str(pass);
 				free(pass);
-				err = try_key(&t, G.secret, G.len);
+				err = try_key(&t, cd, G.secret, G.len);
 				explicit_bzero(G.secret, KEY_MAX);
 				if (err == 0)
 					finish(EXIT_SUCCESS);
@@ -1086,14 +1132,406 @@ int evcrypt_main(int argc UNUSED_PARAM, char **argv)
 			}
 			finish(EXIT_FAILURE);
 		}
-		err = try_key(&t, G.secret, G.len);
+		err = try_key(&t, cd, G.secret, G.len);
 		wipe();
-		if (err == -ENODEV)
-			finish(EXIT_FAILURE);	/* said */
+		crypt_free(cd);
 		if (err < 0)
 			bb_error_msg_and_die("%s (%s): %s", t.dev, t.name,
 					err == -EPERM ? "the key does not unlock it" : strerror(-err));
 		return EXIT_SUCCESS;
 	}
 	bb_show_usage();
+}
+
+/* ---- libcryptsetup's crypto backend ----
+ *
+ * libcryptsetup's kernel backend (crypto_kernel.c) hashes through AF_ALG:
+ * a socket, a bind and an accept for every hash.  A LUKS keyslot's
+ * anti-forensic merge makes one hash per stripe and digest block (4000
+ * stripes: 8000 hashes for a 512-bit key), and PBKDF2 two system calls per
+ * iteration: 0.43 s of the 0.47 s a LUKS2 unlock took under TCG (its own
+ * debug log).  This is that backend with sha1 and sha256 from libbb, in
+ * user space: every symbol crypto_kernel.o defines is defined
+ * here, so the link never takes it (a symbol missing here would be a
+ * duplicate definition, not a silent mix).  Other hashes, every cipher
+ * and the keyslots' encryption stay in the kernel, as before
+ * (crypto_cipher_kernel.o).  The interface is libcryptsetup 2.6's
+ * lib/crypto_backend/crypto_backend.h. */
+
+#include <linux/if_alg.h>
+
+struct crypt_hash;
+struct crypt_hmac;
+struct crypt_cipher;
+int crypt_backend_init(bool fips);
+void crypt_backend_destroy(void);
+uint32_t crypt_backend_flags(void);
+const char *crypt_backend_version(void);
+int crypt_hash_size(const char *name);
+int crypt_hash_init(struct crypt_hash **ctx, const char *name);
+int crypt_hash_write(struct crypt_hash *ctx, const char *buffer, size_t length);
+int crypt_hash_final(struct crypt_hash *ctx, char *buffer, size_t length);
+void crypt_hash_destroy(struct crypt_hash *ctx);
+int crypt_hmac_size(const char *name);
+int crypt_hmac_init(struct crypt_hmac **ctx, const char *name, const void *key, size_t key_length);
+int crypt_hmac_write(struct crypt_hmac *ctx, const char *buffer, size_t length);
+int crypt_hmac_final(struct crypt_hmac *ctx, char *buffer, size_t length);
+void crypt_hmac_destroy(struct crypt_hmac *ctx);
+int crypt_backend_rng(char *buffer, size_t length, int quality, int fips);
+int crypt_pbkdf(const char *kdf, const char *hash, const char *password, size_t password_length,
+		const char *salt, size_t salt_length, char *key, size_t key_length,
+		uint32_t iterations, uint32_t memory, uint32_t parallel);
+int crypt_cipher_init(struct crypt_cipher **ctx, const char *name, const char *mode,
+		const void *key, size_t key_length);
+void crypt_cipher_destroy(struct crypt_cipher *ctx);
+int crypt_cipher_encrypt(struct crypt_cipher *ctx, const char *in, char *out, size_t length,
+		const char *iv, size_t iv_length);
+int crypt_cipher_decrypt(struct crypt_cipher *ctx, const char *in, char *out, size_t length,
+		const char *iv, size_t iv_length);
+bool crypt_cipher_kernel_only(struct crypt_cipher *ctx);
+int crypt_bitlk_decrypt_key(const void *key, size_t key_length, const char *in, char *out,
+		size_t length, const char *iv, size_t iv_length, const char *tag, size_t tag_length);
+int crypt_backend_memeq(const void *m1, const void *m2, size_t n);
+bool crypt_fips_mode(void);
+/* the rest of the backend, libcryptsetup's own (lib/crypto_backend/) */
+int pkcs5_pbkdf2(const char *hash, const char *P, size_t Plen, const char *S, size_t Slen,
+		unsigned int c, unsigned int dkLen, char *DK, unsigned int hash_block_size);
+int argon2(const char *type, const char *password, size_t password_length,
+		const char *salt, size_t salt_length, char *key, size_t key_length,
+		uint32_t iterations, uint32_t memory, uint32_t parallel);
+struct crypt_cipher_kernel { int tfmfd, opfd; };
+int crypt_cipher_init_kernel(struct crypt_cipher_kernel *ctx, const char *name,
+		const char *mode, const void *key, size_t key_length);
+int crypt_cipher_encrypt_kernel(struct crypt_cipher_kernel *ctx, const char *in, char *out,
+		size_t length, const char *iv, size_t iv_length);
+int crypt_cipher_decrypt_kernel(struct crypt_cipher_kernel *ctx, const char *in, char *out,
+		size_t length, const char *iv, size_t iv_length);
+void crypt_cipher_destroy_kernel(struct crypt_cipher_kernel *ctx);
+int crypt_bitlk_decrypt_key_kernel(const void *key, size_t key_length, const char *in, char *out,
+		size_t length, const char *iv, size_t iv_length, const char *tag, size_t tag_length);
+
+enum { H_KERNEL, H_SHA1, H_SHA256 };	/* who computes it */
+
+typedef struct hash_alg {
+	const char *name, *kname;	/* libcryptsetup's, the kernel's */
+	uint8_t len, block, how;
+} hash_alg_t;
+
+/* crypto_kernel.c's table, with what libbb has */
+static const hash_alg_t hash_algs[] = {
+	{ "sha1", "sha1", 20, 64, H_SHA1 },
+	{ "sha224", "sha224", 28, 64, H_KERNEL },
+	{ "sha256", "sha256", 32, 64, H_SHA256 },
+	{ "sha384", "sha384", 48, 128, H_KERNEL },
+	{ "sha512", "sha512", 64, 128, H_KERNEL },	/* libbb's only with sha512sum */
+	{ "ripemd160", "rmd160", 20, 64, H_KERNEL },
+	{ "whirlpool", "wp512", 64, 64, H_KERNEL },
+	{ "sha3-224", "sha3-224", 28, 144, H_KERNEL },
+	{ "sha3-256", "sha3-256", 32, 136, H_KERNEL },
+	{ "sha3-384", "sha3-384", 48, 104, H_KERNEL },
+	{ "sha3-512", "sha3-512", 64, 72, H_KERNEL },
+	{ "stribog256", "streebog256", 32, 64, H_KERNEL },
+	{ "stribog512", "streebog512", 64, 64, H_KERNEL },
+	{ "sm3", "sm3", 32, 64, H_KERNEL },
+	{ "blake2b-160", "blake2b-160", 20, 128, H_KERNEL },
+	{ "blake2b-256", "blake2b-256", 32, 128, H_KERNEL },
+	{ "blake2b-384", "blake2b-384", 48, 128, H_KERNEL },
+	{ "blake2b-512", "blake2b-512", 64, 128, H_KERNEL },
+	{ "blake2s-128", "blake2s-128", 16, 64, H_KERNEL },
+	{ "blake2s-160", "blake2s-160", 20, 64, H_KERNEL },
+	{ "blake2s-224", "blake2s-224", 28, 64, H_KERNEL },
+	{ "blake2s-256", "blake2s-256", 32, 64, H_KERNEL },
+};
+
+typedef md5sha_ctx_t hctx_t;	/* sha1, sha256 */
+
+/* a hash, or an HMAC (then inner and outer are the keyed starts) */
+struct crypt_hash {
+	const hash_alg_t *a;
+	int tfmfd, opfd;	/* H_KERNEL: AF_ALG's sockets */
+	hctx_t c, inner, outer;
+};
+/* one object serves both: libcryptsetup never mixes them */
+struct crypt_hmac { struct crypt_hash h; };
+
+static const hash_alg_t *hash_alg(const char *name)
+{
+	unsigned i;
+
+	for (i = 0; name && i < ARRAY_SIZE(hash_algs); i++)
+		if (strcmp(name, hash_algs[i].name) == 0)
+			return &hash_algs[i];
+	return NULL;
+}
+
+static void h_begin(const hash_alg_t *a, hctx_t *c)
+{
+	if (a->how == H_SHA1)
+		sha1_begin(c);
+	else
+		sha256_begin(c);
+}
+#define h_update(a, c, p, n) md5sha_hash(c, p, n)
+#define h_end(a, c, out) sha_end(c, out)
+
+/* AF_ALG's sockets for A (an HMAC keyed with KEY), as crypto_kernel.c */
+static int alg_open(struct crypt_hash *h, int hmac, const void *key, size_t key_length)
+{
+	struct sockaddr_alg sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.salg_family = AF_ALG;
+	strcpy((char *)sa.salg_type, "hash");
+	snprintf((char *)sa.salg_name, sizeof(sa.salg_name), hmac ? "hmac(%s)" : "%s", h->a->kname);
+	h->tfmfd = socket(AF_ALG, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (h->tfmfd < 0)
+		return -ENOTSUP;
+	if (bind(h->tfmfd, (struct sockaddr *)&sa, sizeof(sa)) < 0
+	 || (hmac && setsockopt(h->tfmfd, SOL_ALG, ALG_SET_KEY, key, key_length) < 0)
+	 || (h->opfd = accept4(h->tfmfd, NULL, 0, SOCK_CLOEXEC)) < 0) {
+		close(h->tfmfd);
+		h->tfmfd = -1;
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* H (zeroed) as a hash of NAME, or an HMAC keyed with KEY */
+static int h_init(struct crypt_hash *h, const char *name, int hmac, const void *key, size_t key_length)
+{
+	const hash_alg_t *a = hash_alg(name);
+	uint8_t pad[128];
+	unsigned i;
+
+	if (!a)
+		return -EINVAL;
+	h->a = a;
+	h->tfmfd = h->opfd = -1;
+	if (a->how == H_KERNEL)
+		return alg_open(h, hmac, key, key_length);
+	if (!hmac) {
+		h_begin(a, &h->c);
+		return 0;
+	}
+	memset(pad, 0, sizeof(pad));
+	if (key_length > a->block) {	/* RFC 2104: a long key is hashed first */
+		h_begin(a, &h->c);
+		h_update(a, &h->c, key, key_length);
+		h_end(a, &h->c, pad);
+	} else {
+		memcpy(pad, key, key_length);
+	}
+	for (i = 0; i < a->block; i++)
+		pad[i] ^= 0x36;
+	h_begin(a, &h->inner);
+	h_update(a, &h->inner, pad, a->block);
+	for (i = 0; i < a->block; i++)
+		pad[i] ^= 0x36 ^ 0x5c;
+	h_begin(a, &h->outer);
+	h_update(a, &h->outer, pad, a->block);
+	explicit_bzero(pad, sizeof(pad));
+	h->c = h->inner;
+	return 0;
+}
+
+/* A zeroed context of SIZE bytes, set up by h_init() */
+static void *h_new(size_t size, const char *name, int hmac, const void *key, size_t key_length, int *err)
+{
+	struct crypt_hash *h = calloc(1, size);
+
+	*err = h ? h_init(h, name, hmac, key, key_length) : -ENOMEM;
+	if (*err < 0) {
+		free(h);
+		return NULL;
+	}
+	return h;
+}
+
+static int h_write(struct crypt_hash *h, const char *buffer, size_t length)
+{
+	if (h->a->how == H_KERNEL) {
+		ssize_t r = send(h->opfd, buffer, length, MSG_MORE);
+		return r < 0 || (size_t)r < length ? -EIO : 0;
+	}
+	h_update(h->a, &h->c, buffer, length);
+	return 0;
+}
+
+/* The digest's first LENGTH bytes; the context starts again (as AF_ALG's) */
+static int h_final(struct crypt_hash *h, char *buffer, size_t length, int hmac)
+{
+	uint8_t d[64];
+
+	if (length > h->a->len)
+		return -EINVAL;
+	if (h->a->how == H_KERNEL)
+		return read(h->opfd, buffer, length) < 0 ? -EIO : 0;
+	h_end(h->a, &h->c, d);
+	if (hmac) {
+		h->c = h->outer;
+		h_update(h->a, &h->c, d, h->a->len);
+		h_end(h->a, &h->c, d);
+		h->c = h->inner;
+	} else {
+		h_begin(h->a, &h->c);
+	}
+	memcpy(buffer, d, length);
+	explicit_bzero(d, sizeof(d));
+	return 0;
+}
+
+static void h_destroy(struct crypt_hash *h, size_t size)
+{
+	if (h->tfmfd >= 0)
+		close(h->tfmfd);
+	if (h->opfd >= 0)
+		close(h->opfd);
+	explicit_bzero(h, size);
+	free(h);
+}
+
+int crypt_hash_size(const char *name)
+{
+	const hash_alg_t *a = hash_alg(name);
+	return a ? a->len : -EINVAL;
+}
+int crypt_hash_init(struct crypt_hash **ctx, const char *name)
+{
+	int err;
+
+	*ctx = h_new(sizeof(**ctx), name, 0, NULL, 0, &err);
+	return err;
+}
+int crypt_hash_write(struct crypt_hash *ctx, const char *buffer, size_t length)
+{
+	return h_write(ctx, buffer, length);
+}
+int crypt_hash_final(struct crypt_hash *ctx, char *buffer, size_t length)
+{
+	return h_final(ctx, buffer, length, 0);
+}
+void crypt_hash_destroy(struct crypt_hash *ctx)
+{
+	h_destroy(ctx, sizeof(*ctx));
+}
+
+int crypt_hmac_size(const char *name)
+{
+	return crypt_hash_size(name);
+}
+int crypt_hmac_init(struct crypt_hmac **ctx, const char *name, const void *key, size_t key_length)
+{
+	int err;
+
+	*ctx = h_new(sizeof(**ctx), name, 1, key, key_length, &err);
+	return err;
+}
+int crypt_hmac_write(struct crypt_hmac *ctx, const char *buffer, size_t length)
+{
+	return h_write(&ctx->h, buffer, length);
+}
+int crypt_hmac_final(struct crypt_hmac *ctx, char *buffer, size_t length)
+{
+	return h_final(&ctx->h, buffer, length, 1);
+}
+void crypt_hmac_destroy(struct crypt_hmac *ctx)
+{
+	h_destroy(&ctx->h, sizeof(*ctx));
+}
+
+/* No AF_ALG socket here, unlike crypto_kernel.c's: the header's hashes do
+ * not need one (a missing AF_ALG shows when a cipher is set up) */
+int crypt_backend_init(bool fips UNUSED_PARAM)
+{
+	return 0;
+}
+void crypt_backend_destroy(void)
+{
+}
+uint32_t crypt_backend_flags(void)
+{
+	return 1 << 0;	/* CRYPT_BACKEND_KERNEL: its ciphers are the kernel's */
+}
+const char *crypt_backend_version(void)
+{
+	return "kernel cryptoAPI, libbb sha1/sha256/sha512";
+}
+int crypt_backend_rng(char *buffer UNUSED_PARAM, size_t length UNUSED_PARAM,
+		int quality UNUSED_PARAM, int fips UNUSED_PARAM)
+{
+	return -EINVAL;	/* as crypto_kernel.c: libcryptsetup reads the kernel's RNG itself */
+}
+int crypt_backend_memeq(const void *m1, const void *m2, size_t n)
+{
+	const uint8_t *a = m1, *b = m2;
+	uint8_t r = 0;
+
+	while (n--)
+		r |= *a++ ^ *b++;
+	return r;
+}
+bool crypt_fips_mode(void)
+{
+	return false;
+}
+
+int crypt_pbkdf(const char *kdf, const char *hash, const char *password, size_t password_length,
+		const char *salt, size_t salt_length, char *key, size_t key_length,
+		uint32_t iterations, uint32_t memory, uint32_t parallel)
+{
+	const hash_alg_t *a;
+
+	if (kdf && strcmp(kdf, "pbkdf2") == 0) {
+		a = hash_alg(hash);
+		return a ? pkcs5_pbkdf2(hash, password, password_length, salt, salt_length,
+				iterations, key_length, key, a->block) : -EINVAL;
+	}
+	if (kdf && strncmp(kdf, "argon2", 6) == 0)
+		return argon2(kdf, password, password_length, salt, salt_length,
+				key, key_length, iterations, memory, parallel);
+	return -EINVAL;
+}
+
+struct crypt_cipher { struct crypt_cipher_kernel ck; };
+
+int crypt_cipher_init(struct crypt_cipher **ctx, const char *name, const char *mode,
+		const void *key, size_t key_length)
+{
+	struct crypt_cipher *c = malloc(sizeof(*c));
+	int err;
+
+	if (!c)
+		return -ENOMEM;
+	err = crypt_cipher_init_kernel(&c->ck, name, mode, key, key_length);
+	if (err < 0) {
+		free(c);
+		return err;
+	}
+	*ctx = c;
+	return 0;
+}
+void crypt_cipher_destroy(struct crypt_cipher *ctx)
+{
+	crypt_cipher_destroy_kernel(&ctx->ck);
+	free(ctx);
+}
+int crypt_cipher_encrypt(struct crypt_cipher *ctx, const char *in, char *out, size_t length,
+		const char *iv, size_t iv_length)
+{
+	return crypt_cipher_encrypt_kernel(&ctx->ck, in, out, length, iv, iv_length);
+}
+int crypt_cipher_decrypt(struct crypt_cipher *ctx, const char *in, char *out, size_t length,
+		const char *iv, size_t iv_length)
+{
+	return crypt_cipher_decrypt_kernel(&ctx->ck, in, out, length, iv, iv_length);
+}
+bool crypt_cipher_kernel_only(struct crypt_cipher *ctx UNUSED_PARAM)
+{
+	return true;
+}
+int crypt_bitlk_decrypt_key(const void *key, size_t key_length, const char *in, char *out,
+		size_t length, const char *iv, size_t iv_length, const char *tag, size_t tag_length)
+{
+	return crypt_bitlk_decrypt_key_kernel(key, key_length, in, out, length,
+			iv, iv_length, tag, tag_length);
 }

@@ -112,7 +112,7 @@ struct globals {
 	char *cached;		/* SECRET_MAX: the passphrase that worked */
 	unsigned cached_len;
 	int dm_loaded;		/* its modules asked for */
-	ev_child_t loader;	/* loading what an unlock needs */
+	ev_child_t loader[2];	/* loading them, and a cipher's */
 };
 #define G (*ptr_to_globals)
 #define INIT_G() do { SET_PTR_TO_GLOBALS(xzalloc(sizeof(G))); } while (0)
@@ -399,8 +399,14 @@ static void read_params(void)
 
 /* ---- the modules an unlock needs ---- */
 
+/* Loaded in children that modules_wait() waits for, before a key is
+ * tried: the device mapper's and AF_ALG's (G.loader[0], once), a
+ * cipher's (G.loader[1], per device).  What the kernel would otherwise
+ * ask for itself, one /sbin/modprobe at a time, is loaded at once with
+ * finit_module(), each name or alias as far as the image has it. */
 typedef struct loading {
 	const char *first, *soft;
+	int nice;
 	char dir[PATH_MAX];
 } loading_t;
 
@@ -408,8 +414,10 @@ static int load_child(void *arg)
 {
 	loading_t *l = arg;
 	const char *soft;
-	int rc = l->first ? ev_mod_child(l->dir, l->first, 0) : 0;
+	int rc;
 
+	setpriority(PRIO_PROCESS, 0, l->nice);
+	rc = l->first ? ev_mod_child(l->dir, l->first, 0) : 0;
 	for (soft = l->soft; *soft; soft += strlen(soft) + 1)
 		ev_mod_load_soft(l->dir, soft);
 	return rc;
@@ -420,14 +428,36 @@ static void FAST_FUNC loaded(ev_child_t *c, int status UNUSED_PARAM)
 	c->pid = 0;
 }
 
-/* The loads started, done: before a key is tried (activating needs them) */
+static void loader_wait(ev_child_t *c)
+{
+	if (c->pid > 0) {
+		ev_child_del(c);
+		setpriority(PRIO_PROCESS, c->pid, 0);	/* wanted now */
+		waitpid(c->pid, NULL, 0);
+		c->pid = 0;
+	}
+}
+
 static void modules_wait(void)
 {
-	if (G.loader.pid > 0) {
-		ev_child_del(&G.loader);
-		waitpid(G.loader.pid, NULL, 0);
-		G.loader.pid = 0;
-	}
+	loader_wait(&G.loader[0]);
+	loader_wait(&G.loader[1]);
+}
+
+static void load_modules(ev_child_t *c, const char *first, const char *soft, int nice)
+{
+	struct utsname u;
+	loading_t l;
+
+	loader_wait(c);		/* the one before (another device's cipher) */
+	uname(&u);
+	snprintf(l.dir, sizeof(l.dir), "/lib/modules/%s", u.release);
+	l.first = first;
+	l.soft = soft;
+	l.nice = nice;
+	c->cb = loaded;
+	if (ev_fork(c, load_child, &l) < 0)
+		c->pid = 0;
 }
 
 static int dm_present(void)
@@ -435,58 +465,45 @@ static int dm_present(void)
 	return access("/dev/mapper/control", F_OK) == 0;
 }
 
-/* What unlocking T needs, loaded in a child that modules_wait() waits
- * for: dm_crypt (FIRST, as evinit would, when there is no device mapper
- * yet; else best effort: a kernel may have it built in), AF_ALG's user
- * API, and the cipher of the header CD loaded (NULL: none yet): "aes",
- * "xts-plain64" or "cbc-essiv:sha256" ask for crypto-aes, crypto-xts
- * (crypto-cbc, crypto-essiv, crypto-sha256), each name or alias as far
- * as the image has it.  What the kernel would otherwise ask for itself,
- * one /sbin/modprobe at a time, is loaded at once with finit_module();
- * after a prompt is up, while it waits for the user (the guest may have
- * one CPU: a load before it would only make it later). */
-static void load_for(target_t *t, struct crypt_device *cd)
+/* dm_crypt (FIRST, as evinit would, when there is no device mapper yet;
+ * else best effort: a kernel may have it built in) and AF_ALG's user
+ * API.  NICE 10 while the devices come, as evmount's preloads: what the
+ * root's devices need goes first on the one CPU a guest may have, and
+ * the rest of the load is in the prompt's wait. */
+static void load_dm(int nice)
 {
-	const char *cipher = cd ? crypt_get_cipher(cd) : NULL;
-	const char *mode = cd ? crypt_get_cipher_mode(cd) : NULL;
-	char names[256], *p = names, *end = names + sizeof(names) - 1;
-	const char *iv;
-	struct utsname u;
-	loading_t l;
+	if (G.dm_loaded || ev_testing())
+		return;
+	G.dm_loaded = 1;
+	load_modules(&G.loader[0], dm_present() ? NULL : "dm_crypt",
+			"dm_crypt\0" "algif_skcipher\0" "algif_hash\0", nice);
+}
 
-	if (t->cipher_loaded || (!cd && G.dm_loaded) || ev_testing())
+/* The cipher of T's header CD: "aes", "xts-plain64" or "cbc-essiv:sha256"
+ * ask for crypto-aes, crypto-xts (crypto-cbc, crypto-essiv,
+ * crypto-sha256).  With a prompt, after it is up: in its wait. */
+static void load_cipher(target_t *t, struct crypt_device *cd)
+{
+	const char *cipher = crypt_get_cipher(cd), *mode = crypt_get_cipher_mode(cd);
+	char names[256], *p = names, *end = names + sizeof(names);
+	const char *iv;
+
+	if (t->cipher_loaded || !cipher || !mode || ev_testing())
 		return;
-	t->cipher_loaded = cd != NULL;
-	l.first = !G.dm_loaded && !dm_present() ? "dm_crypt" : NULL;
-	if (!G.dm_loaded) {
-		static const char dm[] ALIGN1 = "dm_crypt\0" "algif_skcipher\0" "algif_hash\0";
-		memcpy(p, dm, sizeof(dm) - 1);
-		p += sizeof(dm) - 1;
-		G.dm_loaded = 1;
-	}
-	if (cipher && mode) {
-		p += snprintf(p, end - p, "crypto-%s", cipher) + 1;
+	t->cipher_loaded = 1;
+	p += snprintf(p, end - p, "crypto-%s", cipher) + 1;
+	if (p < end)
+		p += snprintf(p, end - p, "crypto-%.*s", (int)strcspn(mode, "-"), mode) + 1;
+	iv = strchr(mode, '-');
+	if (iv && (iv = strchr(iv, ':')) != NULL && p < end) {	/* essiv:sha256 */
+		p += snprintf(p, end - p, "crypto-essiv") + 1;
 		if (p < end)
-			p += snprintf(p, end - p, "crypto-%.*s", (int)strcspn(mode, "-"), mode) + 1;
-		iv = strchr(mode, '-');
-		if (iv && (iv = strchr(iv, ':')) != NULL && p < end) {	/* essiv:sha256 */
-			p += snprintf(p, end - p, "crypto-essiv") + 1;
-			if (p < end)
-				p += snprintf(p, end - p, "crypto-%s", iv + 1) + 1;
-		}
+			p += snprintf(p, end - p, "crypto-%s", iv + 1) + 1;
 	}
-	if (p > end)
-		p = end;	/* cut: what is whole still loads */
-	*p = '\0';
-	if (p == names && !l.first)
+	if (p >= end)
 		return;
-	modules_wait();		/* another device's */
-	uname(&u);
-	snprintf(l.dir, sizeof(l.dir), "/lib/modules/%s", u.release);
-	l.soft = names;
-	G.loader.cb = loaded;
-	if (ev_fork(&G.loader, load_child, &l) < 0)
-		G.loader.pid = 0;
+	*p = '\0';
+	load_modules(&G.loader[1], NULL, names, 0);
 }
 
 /* ---- unlocking ---- */
@@ -555,7 +572,8 @@ static int try_key(target_t *t, struct crypt_device *cd, const char *secret, uns
 			return -ENODEV;
 		cd = own;
 	}
-	load_for(t, cd);
+	load_dm(0);
+	load_cipher(t, cd);
 	modules_wait();
 	/* test mode: the key is checked, nothing is activated */
 	err = crypt_activate_by_passphrase(cd, ev_testing() ? NULL : t->name,
@@ -852,7 +870,7 @@ static void unlock(target_t *t)
 		return;
 	}
 	if (t->keyscript || t->key) {
-		load_for(t, NULL);	/* the device mapper's, while the key is read */
+		load_dm(0);	/* while the key is read */
 		unlock_with_key(t);
 		return;
 	}
@@ -868,7 +886,8 @@ static void unlock(target_t *t)
 	}
 	G.cd = cd;	/* the prompt's, until done_asking() */
 	ask(t);
-	load_for(t, cd);	/* while the prompt waits for the user */
+	load_dm(0);	/* while the prompt waits for the user */
+	load_cipher(t, cd);
 }
 
 /* The next device in arrival order, unless a prompt is up. */
@@ -991,13 +1010,15 @@ static int daemon_main(void)
 		bb_error_msg_and_die("signalfd: %s", strerror(-err));
 	if (ev_client_open(EV_BLOCK_ADDED "\0" EV_BLOCK_CHANGED "\0" EV_MOUNTED "\0", bus_event) < 0)
 		bb_simple_error_msg_and_die("no evinit bus (alone: evcrypt open DEVICE NAME)");
-	/* what evmount should name if the root never comes */
+	/* what evmount should name if the root never comes; and a device
+	 * named is a device expected: its modules load while it comes */
 	for (t = G.targets; t; t = t->next) {
 		if (!t->explicit)
 			continue;
 		snprintf(kv[0], sizeof(kv[0]), "NAME=%s", t->name);
 		snprintf(kv[1], sizeof(kv[1]), "WANTED=%s", t->source);
 		ev_client_emit(EV_CRYPT_WANTED, kv[0], kv[1], NULL);
+		load_dm(10);
 	}
 	if (!ev_testing())
 		mkdir("/run/cryptsetup", 0700);	/* libcryptsetup's LUKS2 locks */
@@ -1104,7 +1125,8 @@ int evcrypt_main(int argc UNUSED_PARAM, char **argv)
 		t.tries = 3;
 		if (open_dev(&t, &cd) < 0)	/* said */
 			finish(EXIT_FAILURE);
-		load_for(&t, cd);	/* while the key is read or asked */
+		load_dm(0);	/* while the key is read or asked */
+		load_cipher(&t, cd);
 		if (keyfile) {
 			err = read_key_file(keyfile);
 			if (err < 0)

@@ -1177,60 +1177,13 @@ int evcrypt_main(int argc UNUSED_PARAM, char **argv)
  * here, so the link never takes it (a symbol missing here would be a
  * duplicate definition, not a silent mix).  Other hashes, every cipher
  * and the keyslots' encryption stay in the kernel, as before
- * (crypto_cipher_kernel.o).  The interface is libcryptsetup 2.6's
+ * (crypto_cipher_kernel.o).  The interface is libcryptsetup's
  * lib/crypto_backend/crypto_backend.h. */
 
 #include <linux/if_alg.h>
-
-struct crypt_hash;
-struct crypt_hmac;
-struct crypt_cipher;
-int crypt_backend_init(bool fips);
-void crypt_backend_destroy(void);
-uint32_t crypt_backend_flags(void);
-const char *crypt_backend_version(void);
-int crypt_hash_size(const char *name);
-int crypt_hash_init(struct crypt_hash **ctx, const char *name);
-int crypt_hash_write(struct crypt_hash *ctx, const char *buffer, size_t length);
-int crypt_hash_final(struct crypt_hash *ctx, char *buffer, size_t length);
-void crypt_hash_destroy(struct crypt_hash *ctx);
-int crypt_hmac_size(const char *name);
-int crypt_hmac_init(struct crypt_hmac **ctx, const char *name, const void *key, size_t key_length);
-int crypt_hmac_write(struct crypt_hmac *ctx, const char *buffer, size_t length);
-int crypt_hmac_final(struct crypt_hmac *ctx, char *buffer, size_t length);
-void crypt_hmac_destroy(struct crypt_hmac *ctx);
-int crypt_backend_rng(char *buffer, size_t length, int quality, int fips);
-int crypt_pbkdf(const char *kdf, const char *hash, const char *password, size_t password_length,
-		const char *salt, size_t salt_length, char *key, size_t key_length,
-		uint32_t iterations, uint32_t memory, uint32_t parallel);
-int crypt_cipher_init(struct crypt_cipher **ctx, const char *name, const char *mode,
-		const void *key, size_t key_length);
-void crypt_cipher_destroy(struct crypt_cipher *ctx);
-int crypt_cipher_encrypt(struct crypt_cipher *ctx, const char *in, char *out, size_t length,
-		const char *iv, size_t iv_length);
-int crypt_cipher_decrypt(struct crypt_cipher *ctx, const char *in, char *out, size_t length,
-		const char *iv, size_t iv_length);
-bool crypt_cipher_kernel_only(struct crypt_cipher *ctx);
-int crypt_bitlk_decrypt_key(const void *key, size_t key_length, const char *in, char *out,
-		size_t length, const char *iv, size_t iv_length, const char *tag, size_t tag_length);
-int crypt_backend_memeq(const void *m1, const void *m2, size_t n);
-bool crypt_fips_mode(void);
-/* the rest of the backend, libcryptsetup's own (lib/crypto_backend/) */
-int pkcs5_pbkdf2(const char *hash, const char *P, size_t Plen, const char *S, size_t Slen,
-		unsigned int c, unsigned int dkLen, char *DK, unsigned int hash_block_size);
-int argon2(const char *type, const char *password, size_t password_length,
-		const char *salt, size_t salt_length, char *key, size_t key_length,
-		uint32_t iterations, uint32_t memory, uint32_t parallel);
-struct crypt_cipher_kernel { int tfmfd, opfd; };
-int crypt_cipher_init_kernel(struct crypt_cipher_kernel *ctx, const char *name,
-		const char *mode, const void *key, size_t key_length);
-int crypt_cipher_encrypt_kernel(struct crypt_cipher_kernel *ctx, const char *in, char *out,
-		size_t length, const char *iv, size_t iv_length);
-int crypt_cipher_decrypt_kernel(struct crypt_cipher_kernel *ctx, const char *in, char *out,
-		size_t length, const char *iv, size_t iv_length);
-void crypt_cipher_destroy_kernel(struct crypt_cipher_kernel *ctx);
-int crypt_bitlk_decrypt_key_kernel(const void *key, size_t key_length, const char *in, char *out,
-		size_t length, const char *iv, size_t iv_length, const char *tag, size_t tag_length);
+/* installed beside libcryptsetup.h by scripts/deps.sh, from the source
+ * tree libcryptsetup.a was built from: the prototypes are its own */
+#include <crypto_backend/crypto_backend_internal.h>
 
 enum { H_KERNEL, H_SHA1, H_SHA256 };	/* who computes it */
 

@@ -606,7 +606,9 @@ cryptsetup_build() (
 		install -m 644 .libs/libcryptsetup.a "$DEPS/lib/libcryptsetup.a" &&
 		install -m 644 .libs/libcrypto_backend.a "$DEPS/lib/libcrypto_backend.a" &&
 		install -m 644 .libs/libargon2.a "$DEPS/lib/libargon2_internal.a" &&
-		install -m 644 lib/libcryptsetup.h "$DEPS/include/libcryptsetup.h"
+		install -m 644 lib/libcryptsetup.h "$DEPS/include/libcryptsetup.h" &&
+		install -D -m 644 -t "$DEPS/include/crypto_backend" \
+			lib/crypto_backend/crypto_backend.h lib/crypto_backend/crypto_backend_internal.h
 )
 
 if [ $WANT_CS = yes ]; then
@@ -625,7 +627,8 @@ if [ $WANT_CS = yes ]; then
 	STEP=$((STEP + 1))
 	if ! stamp_ok cryptsetup.built "$key" ||
 		[ ! -f "$DEPS/lib/libcryptsetup.a" ] || [ ! -f "$DEPS/lib/libcrypto_backend.a" ] ||
-		[ ! -f "$DEPS/lib/libargon2_internal.a" ] || [ ! -f "$DEPS/include/libcryptsetup.h" ]; then
+		[ ! -f "$DEPS/lib/libargon2_internal.a" ] || [ ! -f "$DEPS/include/libcryptsetup.h" ] ||
+		[ ! -f "$DEPS/include/crypto_backend/crypto_backend_internal.h" ]; then
 		step "building libcryptsetup.a from cryptsetup $(noepoch cryptsetup)"
 		rm -f "$STAMPS/cryptsetup.built" "$STAMPS"/check-*
 		run build-cryptsetup.log "building libcryptsetup" cryptsetup_build "$dir"

@@ -80,8 +80,9 @@ static struct {
 	int aliases_read;
 	modreq_t *mods;		/* every module asked for, once */
 	unsigned running;
-	char buf[EV_UEVENT_MAX];
 } dm = { .nl = { .fd = -1 } };
+/* not in dm: its initializer would put the buffer in .data, 8 KB of the file */
+static char ue_buf[EV_UEVENT_MAX];
 
 /* ---- modules ---- */
 
@@ -854,7 +855,7 @@ static void FAST_FUNC netlink_ready(ev_fd_t *w, short revents UNUSED_PARAM)
 	int n, why;
 	ev_uevent_t u;
 
-	while ((n = ev_uevent_recv(w->fd, dm.buf, sizeof(dm.buf), &why)) != -EAGAIN) {
+	while ((n = ev_uevent_recv(w->fd, ue_buf, sizeof(ue_buf), &why)) != -EAGAIN) {
 		if (n == -ENOBUFS) {
 			ev_warn("uevents were lost (socket buffer full): rescanning /sys");
 			rescan();
@@ -863,7 +864,7 @@ static void FAST_FUNC netlink_ready(ev_fd_t *w, short revents UNUSED_PARAM)
 			return;
 		} else if (n == 0) {
 			ev_debug("uevent dropped: %s", ev_uevent_why(why));
-		} else if (ev_uevent_parse(dm.buf, n, &u) == EV_UE_OK) {
+		} else if (ev_uevent_parse(ue_buf, n, &u) == EV_UE_OK) {
 			handle(&u);
 		}
 	}

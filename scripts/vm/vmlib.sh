@@ -45,10 +45,13 @@ make_image()
 	set -- $(for d in "$@"; do printf -- '-j %s ' "$d"; done)
 	cfg=''
 	[ ! -f "${KCONFIG_CONFIG:-$top/.config}" ] || cfg="-c ${KCONFIG_CONFIG:-$top/.config}"
+	# gzip -9 is the quickest to make; vm_compress='' takes the config's
+	z=${vm_compress-gzip}
+	[ -z "$z" ] || z="-z $z"
 	# from the top: it takes init/ from there
 	# shellcheck disable=SC2086
 	(cd "$top" && "$mkinitramfs" $cfg ${vm_mk_flags:-} -b "$bb" -o "$out" -k "$kversion" \
-		-M "$build/kernel" -H "$_target" -m "$mods" -z gzip "$@")
+		-M "$build/kernel" -H "$_target" -m "$mods" $z "$@")
 }
 
 # vm_drive DISK: QEMU's -drive options for DISK, an image file (raw,

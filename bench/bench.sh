@@ -24,8 +24,9 @@
 #   stack  (BENCH_STACK=0)  md -> LUKS2 -> LVM -> ext4, complete (RAID1)
 #                           and degraded (RAID5, 2 of 3 disks)
 #   net    (BENCH_NET=0)    LTSP, NFSv3, NFSv4 and NBD roots from the test
-#                           bed's server VM, evbox and initramfs-tools
-#                           (MODULES=netboot), and the lab: N clients at once
+#                           bed's server VM, evbox, initramfs-tools
+#                           (MODULES=netboot) and dracut, and the lab: N
+#                           clients at once (evbox, initramfs-tools)
 # Each root's /sbin/init is bench/marker.c (net: the served tree's init).
 # Measured per boot, from the console (printk.time=1):
 #   init    seconds from the kernel's "Run /init as init process" to the
@@ -71,15 +72,18 @@
 # clients) boots nfs3 (BOOT=nfs, klibc's ipconfig and nfsmount) and nbd
 # (nbd-client's hook: nbdroot=192.168.50.1,root,nbd0 root=/dev/nbd0); it has
 # no ltsp.image= and no NFSv4 (klibc's nfsmount speaks v2/v3 only): those
-# rows say so.  dracut's network modules are in dracut-network, which the
-# setup step does not install: its rows say so.  BENCH_NET_ROUNDS
-# (BENCH_ROUNDS) rounds, interleaved.  Then the lab: N clients (each of
-# BENCH_NET_CLIENTS, "1 4") started at once, evbox ltsp, evbox nfs3 and
-# itools nfs3 in turn: the time until the last client's real root.  The
-# server's dnsmasq runs with no-ping (BENCH_NET_PING=1: its default ping
-# check, which delays the first offer to a client it has no lease for by
-# 3 s), so that every boot sees the same server.  The marker is the served
-# tree's /sbin/init (testsuite/vm/root/init): its EVBOX-CLOCK line.
+# rows say so.  dracut (dracut-network's modules; network-legacy, see
+# net_dracut_make) boots nfs3 (root=nfs:192.168.50.1:/srv/nfsroot:vers=3),
+# nfs4 (root=nfs4:...) and nbd (root=nbd:192.168.50.1:root:ext4), with
+# ip=dhcp rd.neednet=1 init=/sbin/init, BENCH_PEER_ROUNDS rounds; it has no
+# ltsp.image=.  BENCH_NET_ROUNDS (BENCH_ROUNDS) rounds, interleaved.  Then
+# the lab: N clients (each of BENCH_NET_CLIENTS, "1 4") started at once,
+# evbox ltsp, evbox nfs3 and itools nfs3 in turn: the time until the last
+# client's real root.  The server's dnsmasq runs with no-ping
+# (BENCH_NET_PING=1: its default ping check, which delays the first offer
+# to a client it has no lease for by 3 s), so that every boot sees the
+# same server.  The marker is the served tree's /sbin/init
+# (testsuite/vm/root/init): its EVBOX-CLOCK line.
 #
 # Environment besides the above: BENCH_NICE (a nice value for QEMU, e.g.
 # -10 on a busy host), BENCH_REBUILD=1 (make the peers' images again; they
@@ -132,8 +136,13 @@ setup()
 	# then adds nbd and the NIC drivers to every initramfs-tools image,
 	# as on any Debian system that has the package)
 	[ "${BENCH_NET:-1}" = 0 ] || md_pkg="$md_pkg nbd-client"
-	# the other peers' builders
-	! want dracut-gen && ! want dracut-host || md_pkg="$md_pkg dracut-core"
+	# the other peers' builders; dracut-network: dracut's network, nfs and
+	# nbd modules (the net section's), with nfs-common, which its nfs
+	# module copies (mount.nfs, rpcbind; a Recommends, not pulled in by
+	# --no-install-recommends), whatever sections run: dracut-gen is one
+	# image for every fixture, and --no-hostonly puts in every module
+	# whose tools the host has
+	! want dracut-gen && ! want dracut-host || md_pkg="$md_pkg dracut-core dracut-network nfs-common"
 	! want tiny || md_pkg="$md_pkg tiny-initramfs-core"
 	for p in initramfs-tools cryptsetup-initramfs $md_pkg busybox zstd gcc cpio fdisk e2fsprogs qemu-system-x86; do
 		dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null | grep -q '^ii' ||
@@ -399,7 +408,7 @@ dracut_make()
 {
 	out=$1 name=$2
 	shift 2
-	key="$version $(dpkg-query -W -f='${Version} ' dracut-core systemd udev cryptsetup-bin mdadm lvm2 2>/dev/null)$* $(cat /etc/dracut.conf /etc/dracut.conf.d/* /etc/mdadm/mdadm.conf 2>/dev/null | md5sum)"
+	key="$version $(dpkg-query -W -f='${Version} ' dracut-core dracut-network systemd udev cryptsetup-bin mdadm lvm2 nfs-common nbd-client 2>/dev/null)$* $(cat /etc/dracut.conf /etc/dracut.conf.d/* /etc/mdadm/mdadm.conf 2>/dev/null | md5sum)"
 	if [ -z "${BENCH_REBUILD:-}" ] && [ -s "$out" ] && [ -s "$out.key" ] &&
 	   [ "$(cat "$out.key")" = "$key" ]; then
 		say "$name: dracut image unchanged"
@@ -554,9 +563,10 @@ awk_stats='
 #   itools-dep   initramfs-tools MODULES=dep: dep follows this host's own
 #                root device, so a fixture whose drivers it misses has no
 #                itools-dep row (the row says what the image lacks)
-#   dracut-gen   dracut --no-hostonly: one generic image for every disk
-#                fixture (all storage drivers and its crypt, dm, mdraid
-#                and lvm modules; udev assembles and unlocks what it finds)
+#   dracut-gen   dracut --no-hostonly: one generic image for every
+#                fixture (all storage and NIC drivers and its crypt, dm,
+#                mdraid, lvm, nfs and nbd modules, -a network-legacy;
+#                udev assembles and unlocks what it finds)
 #   dracut-host  dracut with only the fixture's kernel drivers (--drivers)
 #                and dracut modules (-m): what host-only would keep for
 #                that disk, without reading this host's devices
@@ -572,6 +582,9 @@ core_peers="evbox evbox-base floor itools-dep"
 # the dracut modules of dracut-host (dracut adds what they depend on) and
 # the kernel drivers of the plain disk (with their dependencies)
 dracut_host_modules="systemd-initrd dracut-systemd kernel-modules rootfs-block udev-rules base fs-lib"
+# dracut-gen's one image: every module whose tools the host has, and
+# network-legacy as the network modules' handler (net_dracut_make says why)
+dracut_gen_args="-a network-legacy"
 plain_drivers="virtio_pci virtio_blk crc32c_generic ext4"
 luks_drivers="dm_mod dm_crypt xts ecb aesni_intel af_alg algif_skcipher algif_hash sha256_ssse3"
 
@@ -926,7 +939,8 @@ peer_itools()
 peer_dracut()
 {
 	if want dracut-gen; then
-		if dracut_make "$work/dracut-gen.img" dracut-gen; then
+		# shellcheck disable=SC2086
+		if dracut_make "$work/dracut-gen.img" dracut-gen $dracut_gen_args; then
 			fx_have dracut-gen
 		else
 			fx_lack dracut-gen "$1" "$na_why"
@@ -1094,7 +1108,7 @@ marker_fixture()
 # client's real root is a tree the server serves, whose /sbin/init
 # (testsuite/vm/root/init) writes EVBOX-CLOCK uptime=U into the kernel log
 # first: that line, stamped by the printk clock, is the marker here (the
-# same init for both initramfs systems), and its U (/proc/uptime) the
+# same init for every initramfs system), and its U (/proc/uptime) the
 # uptime.  Its EVBOX-ROOT-DONE and power-off end the boot.
 net_mac_none=52:54:00:50:05
 net_vms=''	# the QEMU and console-drain pids of the clients running
@@ -1115,10 +1129,12 @@ net_cleanup()
 # clients=N init=LAST uptime=LAST inits=... uptimes=..." to RESULTS, LAST
 # the largest of the clients' (init: Run /init -> the marker, printk clock;
 # uptime: the marker's /proc/uptime).  A client that does not get there
-# ends the bench (the trap stops the server and the clients).
+# ends the bench (the trap stops the server and the clients); with
+# net_soft set (a peer's boot, not evbox's or initramfs-tools'), net_boot
+# says so and returns 1 with na_why, and nothing goes into RESULTS.
 net_boot()
 {
-	nc_dirs='' nc_i=0
+	nc_dirs='' nc_i=0 nc_bad=''
 	for nc_port in $(echo $net_ports | cut -d' ' -f1-"$7"); do
 		nc_i=$((nc_i + 1))
 		nc_d=$work/boot/net-$1-$2${8:+-icount}-$nc_i
@@ -1175,6 +1191,12 @@ net_boot()
 			}' "$nc_log") ||
 			nc_fail="$nc_fail $nc_i"
 		case " $nc_fail " in *" $nc_i "*)
+			if [ -n "${net_soft:-}" ]; then
+				say "$1 round $2: did not reach its real root within ${BENCH_NET_SECONDS:-240} s ($(tail -n 1 "$nc_d/vmconsole.err")); console: $nc_log"
+				na_why="boot $2 did not reach the real root's marker within ${BENCH_NET_SECONDS:-240} s (console: $nc_log)"
+				nc_bad=1
+				continue
+			fi
 			echo "bench: $1 round $2: client $nc_i of $7 did not reach its real root within ${BENCH_NET_SECONDS:-240} s: $(tail -n 1 "$nc_d/vmconsole.err")" >&2
 			echo "--- last lines of $nc_log" >&2
 			tail -n 25 "$nc_log" >&2
@@ -1182,6 +1204,7 @@ net_boot()
 		esac
 		nc_all="$nc_all $nc_v"
 	done
+	[ -z "$nc_bad" ] || return 1
 	# the clients' "INIT UPTIME SWITCH" triples
 	echo "$nc_line $(echo "$nc_all" | awk '{
 		mi = $1; mu = $2; ms = $3
@@ -1205,14 +1228,84 @@ net_single()	# NAME ROUND RESULTS [icount]
 	evbox.nbd) set -- "$@" "$work/evbox-net.img" "$net_nbd" "$net_mac_none" ;;
 	itools.nfs3) set -- "$@" "$work/itools-nfs.img" "$net_nfs3" "$NETBED_MAC_LAB_NFS" ;;
 	itools.nbd) set -- "$@" "$work/itools-nbd.img" "$net_itools_nbd" "$net_mac_none" ;;
+	dracut-*.nfs3) set -- "$@" "$(net_dracut_image "${1%.*}" nfs3)" "$net_dracut_nfs3" "$NETBED_MAC_LAB_NFS" ;;
+	dracut-*.nfs4) set -- "$@" "$(net_dracut_image "${1%.*}" nfs4)" "$net_dracut_nfs4" "$NETBED_MAC_LAB_NFS" ;;
+	dracut-*.nbd) set -- "$@" "$(net_dracut_image "${1%.*}" nbd)" "$net_dracut_nbd" "$net_mac_none" ;;
 	esac
 	net_boot "$1" "$2" "$3" "$4" "$5" "$6" 1 $ns_ic
 }
 
-net_table()	# RESULTS "CLIENTS"
+# dracut's network rows.  dracut-gen: its one generic image, the disks'
+# (dracut_make with no -m: every module whose tools the host has,
+# dracut-network's network, nfs and nbd among them, and all NIC drivers;
+# -a network-legacy); dracut-host: -m the dracut_host_modules and
+# network-legacy, network with nfs or nbd, --drivers the NIC's and the
+# root's (the network module still adds the NIC drivers of
+# kernel-network-modules: only a host-only image on a host with that NIC
+# would leave them out).  network-legacy
+# (dhclient and dracut's ifup) named, since on a host with
+# systemd-networkd dracut 059 picks that handler, and nothing there runs
+# /sbin/netroot (network-legacy's ifup, NetworkManager's and connman's
+# hooks do): an nfs or nbd root would never be mounted.  No ltsp row:
+# ltsp.image= is LTSP's own hook for initramfs-tools, and dracut has no
+# squashfs-image-on-NFS root of its own grammar.  The command lines are
+# dracut's own grammar; init=: systemd's switch-root refuses a tree
+# without /etc/os-release unless it is told the new root's init, and the
+# served tree has none.
+net_dracut_drivers_nfs="virtio_pci virtio_net nfs nfsv3 nfsv4"
+net_dracut_drivers_nbd="virtio_pci virtio_net nbd ext4 crc32c_generic"
+net_dracut_image()	# PEER CASE: the image PEER boots in CASE
 {
-	awk -v clients="$2" "$awk_stats"'
+	case $1.$2 in
+	dracut-gen.*) echo "$work/dracut-gen.img" ;;
+	*.nbd) echo "$work/$1-nbd.img" ;;
+	*) echo "$work/$1-nfs.img" ;;
+	esac
+}
+# net_dracut_make: the dracut images of the network rows; sets
+# net_dracut_names (the rows that have an image, as net_names: PEER.CASE)
+# and net_dracut_na ("# na" lines of those that have none)
+net_dracut_make()
+{
+	net_dracut_names='' net_dracut_na=''
+	for p in dracut-gen dracut-host; do
+		want $p || continue
+		for c in nfs nbd; do
+			[ $p.$c != dracut-gen.nbd ] || continue
+			nd_i=$(net_dracut_image $p $c)
+			if [ $p = dracut-gen ]; then
+				nd_ok=0
+				# shellcheck disable=SC2086
+				dracut_make "$nd_i" dracut-gen $dracut_gen_args || nd_ok=$?
+			else
+				nd_drv=$net_dracut_drivers_nbd
+				[ $c = nbd ] || nd_drv=$net_dracut_drivers_nfs
+				nd_ok=0
+				dracut_make "$nd_i" "$(basename "$nd_i" .img)" \
+					-m "$dracut_host_modules network-legacy network $c" --drivers "$nd_drv" || nd_ok=$?
+			fi
+			case $p.$c in
+			dracut-gen.*) nd_cases="nfs3 nfs4 nbd" ;;
+			*.nfs) nd_cases="nfs3 nfs4" ;;
+			*) nd_cases=nbd ;;
+			esac
+			for nc in $nd_cases; do
+				if [ "$nd_ok" = 0 ]; then
+					net_dracut_names="$net_dracut_names $p.$nc"
+				else
+					net_dracut_na="$net_dracut_na# na $p.$nc $na_why
+"
+				fi
+			done
+		done
+	done
+}
+
+net_table()	# RESULTS "CLIENTS" ["DRACUT-PEERS"]
+{
+	awk -v clients="$2" -v dracut="${3:-}" "$awk_stats"'
 		/^# size / { split($4, cz, "="); split($5, uz, "="); csize[$3] = cz[2]; usize[$3] = uz[2]; next }
+		/^# na dracut-/ { r = $0; sub(/^# na [^ ]* /, "", r); na[$3] = r; next }
 		/^#/ { next }
 		{
 			n = $1
@@ -1220,11 +1313,19 @@ net_table()	# RESULTS "CLIENTS"
 			k = ++cnt[n]; init[n, k] = v["init"]; up[n, k] = v["uptime"]; sw[n, k] = v["switch"]
 		}
 		function row(label, im, n, what,    s) {
-			if (!cnt[n]) { printf "%-9s %-6s %s\n", label, im, what; return }
+			if (n in na) { printf "%-9s %-11s n/a: %s\n", label, im, na[n]; return }
+			if (!cnt[n]) { printf "%-9s %-11s %s\n", label, im, what; return }
 			mi[n] = median(init, n); mu[n] = median(up, n)
 			s = (sw[n, 1] == "" || sw[n, 1] == "-") ? "-" : sprintf("%.3f", median(sw, n))
-			printf "%-9s %-6s %-26s %7.3f %6.2f-%-6.2f %7.3f %6s  %s\n", label, im, what,
+			printf "%-9s %-11s %-26s %7.3f %6.2f-%-6.2f %7.3f %6s  %s\n", label, im, what,
 				mi[n], least(init, n), most(init, n), mu[n], s, samples(init, n)
+		}
+		# dracut-gen and dracut-host in CASE, those BENCH_PEERS names
+		function dracut_rows(c, what,    k, dp) {
+			for (k = 1; k <= 2; k++) {
+				dp = k == 1 ? "dracut-gen" : "dracut-host"
+				if (index(" " dracut " ", " " dp " ")) row(c, dp, dp "." c, what)
+			}
 		}
 		function ratio(a, b) { return (mi[b] > 0 && cnt[a] && cnt[b]) ? mi[a] / mi[b] : 0 }
 		function target(what, r, goal, ge) {
@@ -1233,16 +1334,20 @@ net_table()	# RESULTS "CLIENTS"
 				(ge ? r >= goal : r <= goal) ? "MET" : "NOT MET"
 		}
 		END {
-			printf "\n%-9s %-6s %-26s %7s %13s %7s %6s  %s\n", "case", "image", "root", "init", "(min-max)",
+			printf "\n%-9s %-11s %-26s %7s %13s %7s %6s  %s\n", "case", "image", "root", "init", "(min-max)",
 				"uptime", "switch", "init samples (s)"
 			row("ltsp", "evbox", "evbox.ltsp", "NFSv3 + squashfs + tmpfs")
 			row("ltsp", "itools", "-", "n/a: initramfs-tools has no ltsp.image= (nfs3 below)")
+			if (dracut) row("ltsp", "dracut-*", "-", "n/a: ltsp.image= is LTSP'"'"'s initramfs-tools hook")
 			row("nfs3", "evbox", "evbox.nfs3", "NFSv3 /srv/nfsroot")
 			row("nfs3", "itools", "itools.nfs3", "NFSv3 /srv/nfsroot")
+			dracut_rows("nfs3", "NFSv3 /srv/nfsroot")
 			row("nfs4", "evbox", "evbox.nfs4", "NFSv4 /srv/nfsroot")
 			row("nfs4", "itools", "-", "n/a: klibc nfsmount speaks NFSv2/v3 only")
+			dracut_rows("nfs4", "NFSv4 /srv/nfsroot")
 			row("nbd", "evbox", "evbox.nbd", "NBD ext4, export root")
 			row("nbd", "itools", "itools.nbd", "NBD ext4, nbd-client hook")
+			dracut_rows("nbd", "NBD ext4, export root")
 			nc = split(clients, cl, " ")
 			for (c = 1; c <= nc; c++) {
 				l = "lab " cl[c]
@@ -1255,7 +1360,7 @@ net_table()	# RESULTS "CLIENTS"
 			printf "every client ip=dhcp against one server VM; lab N: N clients started at once, the last one'"'"'s\n"
 			printf "init and uptime (uptime: from QEMU'"'"'s start, so it counts the kernel under the load of N VMs);\n"
 			printf "switch = Run /init -> evbox'"'"'s switch-root (evinit'"'"'s log, its clock): the rest of init is the\n"
-			printf "real root'"'"'s own /sbin/init (a busybox sh script) starting from the server, for both systems\n\n"
+			printf "real root'"'"'s own /sbin/init (a busybox sh script) starting from the server, for every system\n\n"
 			target("NFS: itools nfs3 / evbox ltsp, init", ratio("itools.nfs3", "evbox.ltsp"), 8, 1)
 			target("NFS: itools nfs3 / evbox nfs3, init", ratio("itools.nfs3", "evbox.nfs3"), 8, 1)
 			target("NBD: itools / evbox, init", ratio("itools.nbd", "evbox.nbd"), 8, 1)
@@ -1282,12 +1387,19 @@ net_peer_lines()
 		esac
 		echo "# size $n compressed=$(stat -c %s "$i") uncompressed=$(unpacked_size "$i") format=$(compression "$i")"
 	done
+	for n in $net_dracut_names; do
+		i=$(net_dracut_image "${n%.*}" "${n#*.}")
+		echo "# size $n compressed=$(stat -c %s "$i") uncompressed=$(unpacked_size "$i") format=$(compression "$i")"
+	done
+	printf '%s' "$net_dracut_na"
 	echo "# na itools.ltsp initramfs-tools has no ltsp.image= (its LTSP boot is nfs3)"
 	echo "# na itools.nfs4 klibc's nfsmount speaks NFSv2/v3 only"
 	for c in ltsp nfs3 nfs4 nbd; do
 		! want floor || echo "# na floor.$c no network (a disk floor)"
 		for p in dracut-gen dracut-host; do
-			! want $p || echo "# na $p.$c not built: dracut's network, nfs and nbd modules are in dracut-network (installable here: $(apt-cache policy dracut-network 2>/dev/null | sed -n 's/^ *Candidate: //p')), which the setup step does not install"
+			[ $c = ltsp ] || break
+			want $p || continue
+			echo "# na $p.$c ltsp.image= is LTSP's own initramfs-tools hook; dracut has no such root (its NFS rows: nfs3, nfs4)"
 		done
 		! want tiny || echo "# na tiny.$c not tried: its network is the kernel's ip=, which runs before /init (Debian's virtio_net is a module)"
 	done
@@ -1350,7 +1462,7 @@ if [ "${BENCH_PLAIN:-1}" != 0 ]; then
 		"# evbox image: scripts/mkinitramfs -H (host-only), evmount finds root=UUID=" \
 		${base_bb:+"# evbox-base image: the same from $base_bb (sha256 $(sha256sum < "$base_bb" | cut -c1-16))"} \
 		"# itools-most, itools-dep: initramfs-tools $(dpkg-query -W -f='${Version}' initramfs-tools-core 2>/dev/null) MODULES=most, dep" \
-		"# dracut-gen: dracut $(dpkg-query -W -f='${Version}' dracut-core 2>/dev/null) --no-hostonly; dracut-host: -m $dracut_host_modules --drivers $plain_drivers" \
+		"# dracut-gen: dracut $(dpkg-query -W -f='${Version}' dracut-core 2>/dev/null) --no-hostonly $dracut_gen_args; dracut-host: -m $dracut_host_modules --drivers $plain_drivers" \
 		"# tiny: tiny-initramfs $(dpkg-query -W -f='${Version}' tiny-initramfs-core 2>/dev/null) (mktirfs --include-modules=$(echo $plain_drivers | tr ' ' ,))"
 	fx_bench "${BENCH_ICOUNT_ROUNDS:-3}" "The plain disk" "$plain_targets"
 fi
@@ -1484,6 +1596,12 @@ if [ "${BENCH_NET:-1}" != 0 ]; then
 	net_nfs4="root=nfs4:$NETBED_IP:$NETBED_NFSROOT ip=dhcp"
 	net_nbd="root=nbd:$NETBED_IP:$NETBED_NBD_PORT/$NETBED_NBD_ROOT:ext4 ip=dhcp"
 	net_itools_nbd="nbdroot=$NETBED_IP,$NETBED_NBD_ROOT,nbd0 root=/dev/nbd0 ip=dhcp"
+	# dracut's grammar (net_dracut_make says why init=): nfs:SERVER:PATH:OPTIONS
+	# (vers=3: mount.nfs would try v4 first), nfs4:, nbd:SERVER:EXPORT:FSTYPE
+	# (its port is a number or an export name, not both: 10809 is nbd-client's)
+	net_dracut_nfs3="root=nfs:$NETBED_IP:$NETBED_NFSROOT:vers=3 ip=dhcp rd.neednet=1 init=/sbin/init"
+	net_dracut_nfs4="root=nfs4:$NETBED_IP:$NETBED_NFSROOT ip=dhcp rd.neednet=1 init=/sbin/init"
+	net_dracut_nbd="root=nbd:$NETBED_IP:$NETBED_NBD_ROOT:ext4 ip=dhcp rd.neednet=1 init=/sbin/init"
 	say "net: the test bed's server image (testsuite/vm/netbed.sh; cached)"
 	netbed_image "$build" > "$work/netbed-image.log" 2>&1 ||
 		{ tail -n 20 "$work/netbed-image.log" >&2; die "no test-bed server image (see $work/netbed-image.log)"; }
@@ -1506,6 +1624,7 @@ if [ "${BENCH_NET:-1}" != 0 ]; then
 		"virtio_net|virtio_pci|nbd|ext4" 'sbin/nbd-client$ scripts/local-top/nbd$' ||
 		die "itools-nbd: initramfs-tools made no usable image: $na_why"
 	itools_nbd_mode=$built_mode
+	net_dracut_make
 	res=$work/results-net
 	{
 		echo "# net: the test bed's server VM (netbed.sh: nfs-kernel-server, dnsmasq, nbd-server, Debian's kernel), $net_max NICs"
@@ -1514,6 +1633,12 @@ if [ "${BENCH_NET:-1}" != 0 ]; then
 		echo "# evbox nfs4: $net_nfs4"
 		echo "# evbox nbd: $net_nbd"
 		echo "# itools nbd: $net_itools_nbd"
+		if [ -n "$net_dracut_names$net_dracut_na" ]; then
+			echo "# dracut nfs3: $net_dracut_nfs3"
+			echo "# dracut nfs4: $net_dracut_nfs4"
+			echo "# dracut nbd: $net_dracut_nbd"
+			echo "# dracut-gen: dracut $(dpkg-query -W -f='${Version}' dracut-core 2>/dev/null) --no-hostonly $dracut_gen_args (the disks' image); dracut-host: -m $dracut_host_modules network-legacy network nfs --drivers $net_dracut_drivers_nfs / nbd: ... network nbd --drivers $net_dracut_drivers_nbd"
+		fi
 		echo "# dnsmasq's ping check before a first offer: $([ "${BENCH_NET_PING:-0}" = 1 ] && echo on || echo off, no-ping)"
 		echo "# evbox image: scripts/mkinitramfs -N; itools: initramfs-tools BOOT=nfs, MODULES=$itools_nfs_mode / nbd-client $(dpkg-query -W -f='${Version}' nbd-client 2>/dev/null)'s hook, MODULES=$itools_nbd_mode"
 		header_sizes evbox-net itools-nfs itools-nbd
@@ -1543,15 +1668,34 @@ if [ "${BENCH_NET:-1}" != 0 ]; then
 
 	net_names="evbox.ltsp evbox.nfs3 evbox.nfs4 evbox.nbd itools.nfs3 itools.nbd"
 	net_rounds=${BENCH_NET_ROUNDS:-$rounds}
-	nn=$(echo $net_names | wc -w) nl=$(echo $net_clients | wc -w)
-	total=$((net_rounds * (nn + 3 * nl))) i=0
+	# dracut's rows: BENCH_PEER_ROUNDS, interleaved with the others'; a
+	# boot that fails is its row's n/a, its other rounds left out
+	net_dr=$(rounds_of dracut-gen nfs3)
+	[ "$net_dr" -le "$net_rounds" ] || net_dr=$net_rounds
+	nn=$(echo $net_names | wc -w) nl=$(echo $net_clients | wc -w) nd=$(echo $net_dracut_names | wc -w)
+	total=$((net_rounds * (nn + 3 * nl) + net_dr * nd)) i=0
+	net_dracut_bad=''
 	for r in $(seq 1 "$net_rounds"); do
-		for n in $net_names; do
+		for n in $net_names $net_dracut_names; do
+			case $n in dracut-*) [ "$r" -le "$net_dr" ] || continue ;; esac
 			i=$((i + 1))
+			case " $net_dracut_bad " in *" $n "*) continue ;; esac
 			note=''
-			case $n in itools.*) note='; initramfs-tools takes 15-25 s' ;; esac
+			case $n in
+			itools.*) note='; initramfs-tools takes 15-25 s' ;;
+			dracut-*) note='; dracut (systemd, dhclient) takes 30+ s' ;;
+			esac
 			say "net boot $i/$total $n (round $r$note), $(elapsed)"
-			net_single "$n" "$r" "$res.txt"
+			case $n in
+			dracut-*)
+				net_soft=1 na_why=''
+				net_single "$n" "$r" "$res.txt" || {
+					net_dracut_bad="$net_dracut_bad $n"
+					echo "# na $n $na_why" >> "$res.txt"
+				}
+				net_soft='' ;;
+			*) net_single "$n" "$r" "$res.txt" ;;
+			esac
 		done
 		for c in $net_clients; do
 			for n in evbox.ltsp evbox.nfs3 itools.nfs3; do
@@ -1566,7 +1710,9 @@ if [ "${BENCH_NET:-1}" != 0 ]; then
 		done
 	done
 	echo "# host load average after the boots: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$res.txt"
-	{ grep '^# ' "$res.txt"; net_table "$res.txt" "$net_clients"; } | tee "$work/table-net.txt"
+	net_dp=''
+	for p in dracut-gen dracut-host; do ! want $p || net_dp="$net_dp $p"; done
+	{ grep '^# ' "$res.txt"; net_table "$res.txt" "$net_clients" "$net_dp"; } | tee "$work/table-net.txt"
 
 	net_ic=${BENCH_NET_ICOUNT_ROUNDS:-2}
 	if [ "$net_ic" -gt 0 ]; then

@@ -17,11 +17,15 @@ PACKAGES="
  qemu-system-x86 qemu-utils
  squashfs-tools nbd-server
  musl-tools cmake
- dracut-core tiny-initramfs-core
+ dracut-core dracut-network nfs-common tiny-initramfs-core
 "
+# (dracut-network, nfs-common: the bench's dracut images for the network
+# roots; nfs-common is only a Recommends of dracut-network, and its nfs
+# module copies mount.nfs and rpcbind from the host.  The test bed's
+# server still gets its own nfs-common, downloaded, below.)
 
-# Not installed, only downloaded by the tests (the VM fixtures' builder,
-# the network test bed's server, the kernel): apt must know them.
+# Only downloaded by the tests, not installed for them (the VM fixtures'
+# builder, the network test bed's server, the kernel): apt must know them.
 DOWNLOADED="
  linux-image-amd64 busybox-static mdadm lvm2 dmsetup
  nfs-kernel-server nfs-common rpcbind dnsmasq-base

@@ -1008,8 +1008,8 @@ static int daemon_main(void)
 	err = ev_signals(&set, NULL);
 	if (err)
 		bb_error_msg_and_die("signalfd: %s", strerror(-err));
-	if (ev_client_open(EV_BLOCK_ADDED "\0" EV_BLOCK_CHANGED "\0" EV_MOUNTED "\0", bus_event) < 0)
-		bb_simple_error_msg_and_die("no evinit bus (alone: evcrypt open DEVICE NAME)");
+	ev_client_join(EV_BLOCK_ADDED "\0" EV_BLOCK_CHANGED "\0" EV_MOUNTED "\0", bus_event,
+			"evcrypt open DEVICE NAME");
 	/* what evmount should name if the root never comes; and a device
 	 * named is a device expected: its modules load while it comes */
 	for (t = G.targets; t; t = t->next) {

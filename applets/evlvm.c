@@ -735,8 +735,7 @@ static int daemon_main(void)
 	err = ev_signals(&set, NULL);
 	if (err)
 		bb_error_msg_and_die("signalfd: %s", strerror(-err));
-	if (ev_client_open(EV_BLOCK_ADDED "\0" EV_BLOCK_CHANGED "\0", bus_event) < 0)
-		bb_simple_error_msg_and_die("no evinit bus (alone: evlvm scan)");
+	ev_client_join(EV_BLOCK_ADDED "\0" EV_BLOCK_CHANGED "\0", bus_event, "evlvm scan");
 	for (w = G.none ? NULL : G.wanted; w; w = w->next)
 		if (w->explicit)
 			tell(w->vg, w->lv, "%s%s%s%s: no PV of VG %s seen", w->from, w->vg,

@@ -672,8 +672,7 @@ static int daemon_main(void)
 	err = ev_signals(&set, NULL);
 	if (err)
 		bb_error_msg_and_die("signalfd: %s", strerror(-err));
-	if (ev_client_open(EV_NET_UP "\0", bus_event) < 0)
-		bb_simple_error_msg_and_die("no evinit bus (alone: evnbd connect SERVER PORT EXPORT)");
+	ev_client_join(EV_NET_UP "\0", bus_event, "evnbd connect SERVER PORT EXPORT");
 	r = spec_from_cmdline(why, sizeof(why));
 	if (r > 0)	/* the job starts on every network boot: nothing to say */
 		return EXIT_SUCCESS;

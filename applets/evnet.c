@@ -1195,8 +1195,7 @@ static int daemon_main(const char *argv0)
 	ev_client_quiet(ev_cmdline.quiet);
 	G.quiet = ev_cmdline.quiet;
 	prepare(argv0);
-	if (ev_client_open(EV_NET_ADDED "\0" EV_DEVICES_SETTLED "\0", bus_event) < 0)
-		bb_simple_error_msg_and_die("no evinit bus (alone: evnet up IFACE)");
+	ev_client_join(EV_NET_ADDED "\0" EV_DEVICES_SETTLED "\0", bus_event, "evnet up IFACE");
 	say("the network is wanted (%s)", G.wanted);
 	return ev_run();
 }

@@ -1127,10 +1127,9 @@ static int daemon_main(void)
 	err = ev_signals(&set, NULL);
 	if (err)
 		bb_error_msg_and_die("signalfd: %s", strerror(-err));
-	if (ev_client_open(EV_BLOCK_ADDED "\0" EV_BLOCK_CHANGED "\0" "passphrase-*\0" EV_RESCUE_DONE "\0"
+	ev_client_join(EV_BLOCK_ADDED "\0" EV_BLOCK_CHANGED "\0" "passphrase-*\0" EV_RESCUE_DONE "\0"
 			EV_DEVICES_BUSY "\0" EV_DEVICES_SETTLED "\0",
-			bus_event) < 0)
-		bb_simple_error_msg_and_die("no evinit bus (alone: evraid examine DEVICE)");
+			bus_event, "evraid examine DEVICE");
 	/* what evmount should name if the root never comes */
 	for (w = G.none ? NULL : G.wanted; w; w = w->next)
 		tell_wanted(w->uuid[0] ? w->uuid : w->name, "md %s%s%s (%s): no member seen",

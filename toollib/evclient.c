@@ -95,6 +95,16 @@ int FAST_FUNC ev_client_open(const char *patterns, void (*event)(char **ev) FAST
 	return 0;
 }
 
+void FAST_FUNC ev_client_join(const char *patterns, void (*event)(char **ev) FAST_FUNC,
+		const char *alone)
+{
+	if (ev_client_open(patterns, event) == 0)
+		return;
+	if (getenv("UPSTART_JOB"))
+		exit(0);
+	bb_error_msg_and_die("no evinit bus (alone: %s)", alone);
+}
+
 int FAST_FUNC ev_client_connected(void)
 {
 	return cl && cl->ctl >= 0;

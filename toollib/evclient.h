@@ -21,6 +21,12 @@ PUSH_AND_SET_FUNCTION_VISIBILITY_TO_HIDDEN
  * returns, through any ev_client_say() or ev_client_emit() it makes.
  * Returns 0, or -errno without evinit. */
 int ev_client_open(const char *patterns, void (*event)(char **ev) FAST_FUNC) FAST_FUNC;
+/* ev_client_open for a job's daemon, or the end of it: run by evinit
+ * ($UPSTART_JOB) and the bus already gone, the switch came first and
+ * there is nothing left to do: exit 0, quietly; run by hand with no evinit,
+ * die saying so and how to run it ALONE ("evraid examine DEVICE"). */
+void ev_client_join(const char *patterns, void (*event)(char **ev) FAST_FUNC,
+		const char *alone) FAST_FUNC;
 int ev_client_connected(void) FAST_FUNC;
 /* QUIET: only errors on the console (the log gets everything). */
 void ev_client_quiet(int quiet) FAST_FUNC;

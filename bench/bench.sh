@@ -102,6 +102,9 @@ vm=$top/scripts/vm
 work=$build/bench
 # QEMU and the console script: what the VM scenarios use (vm_start, vmconsole)
 . "$vm/vmlib.sh"
+# evbox's images compressed as the configuration says (evbox_defconfig:
+# zstd -19), as the plain disk's evbox_image is, not the VM rows' gzip
+vm_compress=''
 uuid=be4c0000-e7b0-4c5a-9d1e-000000000001
 rounds=${BENCH_ROUNDS:-5}
 base_bb=''

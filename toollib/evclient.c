@@ -98,11 +98,16 @@ int FAST_FUNC ev_client_open(const char *patterns, void (*event)(char **ev) FAST
 void FAST_FUNC ev_client_join(const char *patterns, void (*event)(char **ev) FAST_FUNC,
 		const char *alone)
 {
-	if (ev_client_open(patterns, event) == 0)
+	int err = ev_client_open(patterns, event);
+
+	if (err == 0)
 		return;
-	if (getenv("UPSTART_JOB"))
+	if (!getenv("UPSTART_JOB"))
+		bb_error_msg_and_die("no evinit bus (alone: %s)", alone);
+	/* the socket gone: the switch; anything else is a fault to name */
+	if (err == -ENOENT || err == -ECONNREFUSED)
 		exit(0);
-	bb_error_msg_and_die("no evinit bus (alone: %s)", alone);
+	bb_error_msg_and_die("evinit's bus: %s", strerror(-err));
 }
 
 int FAST_FUNC ev_client_connected(void)

@@ -22,8 +22,9 @@ PUSH_AND_SET_FUNCTION_VISIBILITY_TO_HIDDEN
  * Returns 0, or -errno without evinit. */
 int ev_client_open(const char *patterns, void (*event)(char **ev) FAST_FUNC) FAST_FUNC;
 /* ev_client_open for a job's daemon, or the end of it: run by evinit
- * ($UPSTART_JOB) and the bus already gone, the switch came first and
- * there is nothing left to do: exit 0, quietly; run by hand with no evinit,
+ * ($UPSTART_JOB) and the bus's socket already gone, the switch came first
+ * and there is nothing left to do: exit 0, quietly (another failure is
+ * named and exits 1); run by hand with no evinit,
  * die saying so and how to run it ALONE ("evraid examine DEVICE"). */
 void ev_client_join(const char *patterns, void (*event)(char **ev) FAST_FUNC,
 		const char *alone) FAST_FUNC;
